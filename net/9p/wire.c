@@ -894,11 +894,16 @@ static void p9_rwalk(struct p9_rd *c, u16 nwname, struct p9_rwalk *rw)
 		p9_rqid(c, &rw->wqid[i]);
 }
 
-/* Rstat: n[2] stat[n], the stat filling the rest of the message. */
+/*
+ * Rstat: n[2] stat[n], the stat filling the rest of the message.  QEMU's
+ * server sends n = 0; the stat's own size field is checked either way.
+ */
 static void p9_rstat(struct p9_rd *c, enum p9_dialect d, struct p9_stat *st)
 {
 	u16 n = p9_r16(c);
 
+	if (!c->bad && n == 0)
+		n = c->left;
 	if (c->bad || n != c->left ||
 	    p9_decode_stat(c->p, c->left, d, st) != n) {
 		c->bad = true;

@@ -458,6 +458,16 @@ static void test_stat(void)
 	p9t_sample_t(P9_TSTAT, &t);
 	n = build_rstat(P9_DOTU, 0, 0, 0);
 	tap_ok(accepts(&t, P9_DOTU, wire, n, 0), "Rstat sample accepted");
+	/* QEMU's server leaves n at zero: the stat's own size must decide. */
+	n = build_rstat(P9_DOTU, 0, 0, 0);
+	wire[7] = 0;
+	wire[8] = 0;
+	tap_ok(accepts(&t, P9_DOTU, wire, n, 0), "Rstat with n = 0 accepted");
+	n = build_rstat(P9_DOTU, 0, 0, 3);
+	wire[7] = 0;
+	wire[8] = 0;
+	tap_ok(rejects(&t, P9_DOTU, wire, n, 0),
+	       "Rstat with n = 0 and bytes after the stat rejected");
 	n = build_rstat(P9_DOTU, 1, 0, 0);
 	tap_ok(rejects(&t, P9_DOTU, wire, n, 0),
 	       "Rstat n one more than the stat rejected");

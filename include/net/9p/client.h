@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The 9P client core (9pnet.ko) as the file system sees it.
+ *
+ * One struct p9_client per mount.  The file system asks for operations in
+ * its own terms (open with Linux O_ flags, getattr into struct p9_attr,
+ * setattr from struct p9_iattr, directory entries as struct p9_dirent);
+ * the client turns them into the messages of the negotiated dialect.  All
+ * dialect differences live in net/9p/client.c, in one place per
+ * operation; what a dialect cannot express returns -EOPNOTSUPP.
+ *
+ * Lifetimes:
+ * - A struct p9_fid is reference counted.  p9_fid_put() of the last
+ *   reference clunks it (Tclunk is sent even when the caller was
+ *   interrupted; the fid number is not reused before Rclunk arrives or
+ *   the connection dies).
+ * - Every function that sends a request may sleep; waits are killable.
+ *   A fatal signal returns -EINTR (or -ERESTARTSYS) at once; the request
+ *   is flushed in the background.
+ */
+#ifndef _NET_9P_CLIENT_H
+#define _NET_9P_CLIENT_H
+
+#include <linux/types.h>
+#include <linux/refcount.h>
+#include <linux/uidgid.h>
+#include <linux/uio.h>
+#include <net/9p/9p.h>
+#include <net/9p/wire.h>
+
+struct p9_client;
+
+/**
+ * struct p9_fid - a server file handle
+ * @clnt: the client it belongs to
+ * @fid: the number on the wire
+ * @ref: references; the last p9_fid_put() clunks
+ * @open_flags: Linux O_ flags it was opened with, or -1 if not open
+ * @qid: the file's qid as of walk/open/create
+ * @iounit: the server's preferred I/O size from open (0: none)
+ * @uid: the user it was attached or walked for (access=user)
+ * @fs_private: free for the file system (e.g. readdir state); the file
+ *	system frees it before its last put
+ * @fs_link: free for the file system (e.g. the per-inode fid list)
+ * @fence: I/O requests on this fid whose waiter left and whose flush has
+ *	not completed; new I/O on the fid waits for it to drop to zero
+ */
+struct p9_fid {
+	struct p9_client *clnt;
+	u32 fid;
+	refcount_t ref;
+	int open_flags;
+	struct p9_qid qid;
+	u32 iounit;
+	kuid_t uid;
+	void *fs_private;
+	struct hlist_node fs_link;
+	atomic_t fence;
+};
+
+/**
+ * struct p9_client_opts - what the file system parsed from mount options
+ * @trans: transport name ("virtio", "tcp", "unix", "fd", "rdma")
+ * @msize: requested maximum message size, 0 for the default
+ * @dialect: requested dialect; the client falls back to what the server
+ *	offers
+ * @fd: options of the fd/tcp/unix transports
+ * @rdma: options of the rdma transport
+ */
+struct p9_client_opts {
+	const char *trans;
+	unsigned int msize;
+	enum p9_dialect dialect;
+	struct {
+		int rfd;
+		int wfd;
+		u16 port;
+		bool privport;
+	} fd;
+	struct {
+		u16 port;
+		int sq;
+		int rq;
+		long timeout;
+		bool privport;
+	} rdma;
+};
+
+struct p9_client *p9_client_create(const char *dev_name,
+				   const struct p9_client_opts *opts);
+void p9_client_destroy(struct p9_client *clnt);
+/* Fail every pending and later request with -EIO (umount -f, dead link). */
+void p9_client_disconnect(struct p9_client *clnt);
+
+unsigned int p9_client_msize(const struct p9_client *clnt);
+enum p9_dialect p9_client_dialect(const struct p9_client *clnt);
+const char *p9_client_trans_name(const struct p9_client *clnt);
+/* The largest read/write payload one request carries on @fid. */
+u32 p9_client_iosize(const struct p9_fid *fid);
+
+/* Fids */
+struct p9_fid *p9_fid_get(struct p9_fid *fid);
+void p9_fid_put(struct p9_fid *fid);
+
+/*
+ * Session.  @n_uname is the numeric user for .u/.L (INVALID_UID: none).
+ * Returns the root fid or an ERR_PTR.
+ */
+struct p9_fid *p9_client_attach(struct p9_client *clnt, struct p9_fid *afid,
+				const char *uname, kuid_t n_uname,
+				const char *aname);
+struct p9_fid *p9_client_auth(struct p9_client *clnt, const char *uname,
+			      kuid_t n_uname, const char *aname);
+
+/*
+ * Walk @nwname names from @fid to a new fid (nwname 0 clones).  Paths
+ * longer than P9_MAXWELEM are walked in steps.  A walk that stops short
+ * returns -ENOENT; on success the new fid's qid is the last one walked.
+ */
+struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
+			      const struct p9_str *names);
+
+/* Open @fid with Linux O_ flags (Tlopen, or Topen with mapped mode). */
+int p9_client_open(struct p9_fid *fid, int flags);
+
+/*
+ * Create and open @name in the directory @fid; @fid becomes the open new
+ * file (the protocol's rule), so pass a clone.  (Named fcreate: the
+ * name p9_client_create belongs to the client constructor above.)  @mode holds the S_IF type
+ * bits and permissions.
+ */
+int p9_client_fcreate(struct p9_fid *fid, struct p9_str name, int flags,
+		      umode_t mode, kgid_t gid, struct p9_qid *qid);
+int p9_client_mkdir(struct p9_fid *dfid, struct p9_str name, umode_t mode,
+		    kgid_t gid, struct p9_qid *qid);
+int p9_client_symlink(struct p9_fid *dfid, struct p9_str name,
+		      struct p9_str target, kgid_t gid, struct p9_qid *qid);
+int p9_client_mknod(struct p9_fid *dfid, struct p9_str name, umode_t mode,
+		    dev_t rdev, kgid_t gid, struct p9_qid *qid);
+int p9_client_link(struct p9_fid *dfid, struct p9_fid *fid,
+		   struct p9_str name);
+/* Returns a kmalloc'ed NUL-terminated target; the caller kfree()s it. */
+int p9_client_readlink(struct p9_fid *fid, char **target);
+
+/* Remove @name from @dfid; @flags is 0 or P9_AT_REMOVEDIR. */
+int p9_client_unlinkat(struct p9_fid *dfid, struct p9_str name, u32 flags);
+/* Remove the file @fid names; @fid is clunked whatever the result. */
+int p9_client_remove(struct p9_fid *fid);
+/*
+ * Rename.  @fid is the file (needed by Trename and 9P2000's wstat),
+ * @olddir/@oldname and @newdir/@newname name it (Trenameat).
+ */
+int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
+		     struct p9_str oldname, struct p9_fid *newdir,
+		     struct p9_str newname);
+
+/*
+ * Attributes in one form for every dialect: 9P2000(.u) stat is converted
+ * (uid/gid read (u32)-1 when the server gave no number; a.valid says
+ * which fields are real).
+ */
+int p9_client_getattr(struct p9_fid *fid, u64 mask, struct p9_attr *attr);
+int p9_client_setattr(struct p9_fid *fid, const struct p9_iattr *iattr);
+int p9_client_statfs(struct p9_fid *fid, struct p9_statfs *st);
+int p9_client_fsync(struct p9_fid *fid, bool datasync);
+
+/*
+ * Directories.  p9_client_readdir() fills @buf with up to @count bytes
+ * of raw entries starting at the server's cookie @offset and returns the
+ * byte count (0 at the end); p9_client_next_dirent() takes one entry
+ * from such a buffer in the dialect's format (9P2000.L dirent, or a
+ * 9P2000(.u) stat converted: its offset is then the running byte offset)
+ * and returns the bytes consumed or -EIO.
+ */
+int p9_client_readdir(struct p9_fid *fid, u64 offset, void *buf, u32 count);
+int p9_client_next_dirent(struct p9_client *clnt, const u8 *buf, size_t len,
+			  u64 base, struct p9_dirent *de);
+
+/*
+ * Data.  Both split the request into p9_client_iosize() pieces, may keep
+ * several in flight, and use zero copy for large payloads.  A short count
+ * is returned as such; an error only when nothing was transferred.
+ */
+ssize_t p9_client_read(struct p9_fid *fid, u64 offset, struct iov_iter *to);
+ssize_t p9_client_write(struct p9_fid *fid, u64 offset,
+			struct iov_iter *from);
+
+/* Extended attributes (9P2000.L).  @name NULL/empty lists. */
+ssize_t p9_client_getxattr(struct p9_fid *fid, const char *name,
+			   void *buf, size_t size);
+int p9_client_setxattr(struct p9_fid *fid, const char *name,
+		       const void *value, size_t size, int flags);
+
+/* POSIX locks (9P2000.L) */
+int p9_client_lock(struct p9_fid *fid, const struct p9_flock *fl,
+		   u8 *status);
+int p9_client_getlock(struct p9_fid *fid, struct p9_getlock *gl);
+
+/* Counters for tests and statistics: live fids and requests in flight. */
+unsigned int p9_client_fids_live(const struct p9_client *clnt);
+unsigned int p9_client_requests_live(const struct p9_client *clnt);
+
+struct seq_file;
+/* Statistics (e.g. for /proc/self/mountstats): totals, then per type. */
+void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt);
+
+#endif /* _NET_9P_CLIENT_H */

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The client object: creation, version negotiation, session setup,
+ * teardown, fids, statistics and debugfs.
+ */
+#define pr_fmt(fmt) "9pnet: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/idr.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/user_namespace.h>
+#include "internal.h"
+#include <trace/events/v9fs_ng.h>
+
+/* Numbers naming clients in logs and debugfs. */
+static DEFINE_IDA(p9_client_ida);
+
+#define P9_DEFAULT_MSIZE	(512 * 1024)
+/* How long umount waits for outstanding replies before failing them. */
+#define P9_DESTROY_GRACE	(5 * HZ)
+
+static const char * const p9_dialect_names[] = {
+	[P9_LEGACY] = "9P2000",
+	[P9_DOTU] = "9P2000.u",
+	[P9_DOTL] = "9P2000.L",
+};
+
+/**
+ * p9_client_set_trans_priv - a transport stores its connection state
+ * @clnt: the client being created
+ * @priv: the state, returned by p9_client_trans_priv()
+ */
+void p9_client_set_trans_priv(struct p9_client *clnt, void *priv)
+{
+	clnt->trans_priv = priv;
+}
+EXPORT_SYMBOL_GPL(p9_client_set_trans_priv);
+
+/**
+ * p9_client_trans_priv - the transport's connection state
+ * @clnt: the client
+ *
+ * Return: what the transport stored with p9_client_set_trans_priv().
+ */
+void *p9_client_trans_priv(const struct p9_client *clnt)
+{
+	return clnt->trans_priv;
+}
+EXPORT_SYMBOL_GPL(p9_client_trans_priv);
+
+/**
+ * p9_client_set_limits - a transport lowers its limits for one connection
+ * @clnt: the client being created (from &p9_trans_ops.create)
+ * @maxsize: the largest message this connection carries
+ * @max_zc_pages: most zero-copy payload pages in one request
+ */
+void p9_client_set_limits(struct p9_client *clnt, u32 maxsize,
+			  unsigned int max_zc_pages)
+{
+	clnt->maxsize = min(clnt->maxsize, maxsize);
+	clnt->max_zc_pages = min(clnt->max_zc_pages, max_zc_pages);
+}
+EXPORT_SYMBOL_GPL(p9_client_set_limits);
+
+/* ---- fids ---- */
+
+/* A new fid with one reference; not yet known to the server. */
+struct p9_fid *p9_fid_new(struct p9_client *clnt)
+{
+	struct p9_fid *fid;
+	int id;
+
+	fid = kzalloc(sizeof(*fid), GFP_NOFS);
+	if (!fid)
+		return ERR_PTR(-ENOMEM);
+	fid->clnt = clnt;
+	refcount_set(&fid->ref, 1);
+	fid->open_flags = -1;
+	fid->uid = INVALID_UID;
+	atomic_set(&fid->fence, 0);
+	INIT_HLIST_NODE(&fid->fs_link);
+
+	idr_preload(GFP_NOFS);
+	spin_lock(&clnt->lock);
+	id = clnt->dead ? -EIO :
+	     idr_alloc_cyclic(&clnt->fids, fid, 0, INT_MAX, GFP_NOWAIT);
+	spin_unlock(&clnt->lock);
+	idr_preload_end();
+	if (id < 0) {
+		kfree(fid);
+		return ERR_PTR(id == -ENOSPC ? -EMFILE : id);
+	}
+	fid->fid = id;
+	atomic_inc(&clnt->fids_live);
+	trace_v9fs_ng_fid_create(clnt->id, id);
+	return fid;
+}
+
+/* Free @fid and its number; the server does not know it (any more). */
+void p9_fid_release(struct p9_fid *fid)
+{
+	struct p9_client *clnt = fid->clnt;
+
+	spin_lock(&clnt->lock);
+	idr_remove(&clnt->fids, fid->fid);
+	spin_unlock(&clnt->lock);
+	kfree(fid);
+	if (atomic_dec_and_test(&clnt->fids_live))
+		wake_up_all(&clnt->fence_wq);
+}
+
+/**
+ * p9_fid_get - take a reference on a fid
+ * @fid: the fid, or NULL
+ *
+ * Return: @fid.
+ */
+struct p9_fid *p9_fid_get(struct p9_fid *fid)
+{
+	if (fid)
+		refcount_inc(&fid->ref);
+	return fid;
+}
+EXPORT_SYMBOL_GPL(p9_fid_get);
+
+/**
+ * p9_fid_put - drop a reference on a fid
+ * @fid: the fid, or NULL/ERR_PTR (ignored)
+ *
+ * The last reference clunks the fid in the background: the call neither
+ * sleeps on the server nor fails.  The fid number is reused only after
+ * Rclunk (or the death of the connection).
+ */
+void p9_fid_put(struct p9_fid *fid)
+{
+	if (IS_ERR_OR_NULL(fid))
+		return;
+	if (refcount_dec_and_test(&fid->ref))
+		p9_clunk_async(fid->clnt, fid);
+}
+EXPORT_SYMBOL_GPL(p9_fid_put);
+
+/* Create a fid on the server with Tattach or Tauth. */
+static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
+				     struct p9_fid *afid, const char *uname,
+				     kuid_t n_uname, const char *aname)
+{
+	struct p9_tmsg tc = { .type = type };
+	struct p9_str un = { uname ?: "", uname ? strlen(uname) : 0 };
+	struct p9_str an = { aname ?: "", aname ? strlen(aname) : 0 };
+	u32 nu = uid_valid(n_uname) ? from_kuid(&init_user_ns, n_uname) :
+				      P9_NONUNAME;
+	struct p9_rmsg r;
+	struct p9_fid *fid;
+	int err;
+
+	fid = p9_fid_new(clnt);
+	if (IS_ERR(fid))
+		return fid;
+	if (type == P9_TATTACH) {
+		tc.attach.fid = fid->fid;
+		tc.attach.afid = afid ? afid->fid : P9_NOFID;
+		tc.attach.uname = un;
+		tc.attach.aname = an;
+		tc.attach.n_uname = nu;
+	} else {
+		tc.auth.afid = fid->fid;
+		tc.auth.uname = un;
+		tc.auth.aname = an;
+		tc.auth.n_uname = nu;
+	}
+	err = p9_rpc(clnt, &tc, &r, NULL);
+	if (err) {
+		/* A failed Tattach/Tauth created nothing to clunk. */
+		p9_fid_release(fid);
+		return ERR_PTR(err);
+	}
+	fid->qid = r.qid.qid;
+	fid->uid = n_uname;
+	return fid;
+}
+
+/**
+ * p9_client_attach - attach to the server's file tree
+ * @clnt: the client
+ * @afid: an authenticated fid from p9_client_auth(), or NULL
+ * @uname: user name (NULL: empty)
+ * @n_uname: numeric user (.u/.L), INVALID_UID for none
+ * @aname: the tree to attach (NULL: empty)
+ *
+ * Return: the root fid, or an ERR_PTR.
+ */
+struct p9_fid *p9_client_attach(struct p9_client *clnt, struct p9_fid *afid,
+				const char *uname, kuid_t n_uname,
+				const char *aname)
+{
+	return p9_session_fid(clnt, P9_TATTACH, afid, uname, n_uname, aname);
+}
+EXPORT_SYMBOL_GPL(p9_client_attach);
+
+/**
+ * p9_client_auth - open an authentication fid
+ * @clnt: the client
+ * @uname: user name
+ * @n_uname: numeric user (.u/.L), INVALID_UID for none
+ * @aname: the tree to attach
+ *
+ * Return: the auth fid, or an ERR_PTR (servers without authentication
+ * answer with an error).
+ */
+struct p9_fid *p9_client_auth(struct p9_client *clnt, const char *uname,
+			      kuid_t n_uname, const char *aname)
+{
+	return p9_session_fid(clnt, P9_TAUTH, NULL, uname, n_uname, aname);
+}
+EXPORT_SYMBOL_GPL(p9_client_auth);
+
+/* ---- version ---- */
+
+static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
+{
+	struct p9_tmsg tc = { .type = P9_TVERSION };
+	struct p9_req *req;
+	struct p9_rmsg r;
+	int err, d, found = -1;
+
+	if (want > P9_DOTL)
+		want = P9_DOTL;
+	clnt->dialect = want;
+	tc.version.msize = clnt->msize;
+	tc.version.version.s = p9_dialect_names[want];
+	tc.version.version.len = strlen(p9_dialect_names[want]);
+	err = p9_rpc(clnt, &tc, &r, &req);
+	if (err) {
+		pr_err("client %d: Tversion failed: %d\n", clnt->id, err);
+		return err;
+	}
+	for (d = P9_LEGACY; d <= want; d++) {
+		if (r.version.version.len == strlen(p9_dialect_names[d]) &&
+		    !memcmp(r.version.version.s, p9_dialect_names[d],
+			    r.version.version.len))
+			found = d;
+	}
+	if (found < 0) {
+		pr_err("client %d: server answered version \"%*pE\" to %s\n",
+		       clnt->id, (int)min_t(size_t, r.version.version.len, 64),
+		       r.version.version.s, p9_dialect_names[want]);
+		err = r.version.version.len == 7 &&
+		      !memcmp(r.version.version.s, "unknown", 7) ?
+		      -EREMOTEIO : -EPROTONOSUPPORT;
+	} else if (r.version.msize > clnt->msize ||
+		   r.version.msize < P9_MIN_MSIZE) {
+		pr_err("client %d: server answered msize %u to %u\n",
+		       clnt->id, r.version.msize, clnt->msize);
+		err = -EREMOTEIO;
+	} else {
+		clnt->dialect = found;
+		clnt->msize = r.version.msize;
+	}
+	p9_req_put(req);
+	return err;
+}
+
+/* ---- statistics and debugfs ---- */
+
+static const char *const p9_type_names[P9_STAT_TYPES] = {
+	[P9_TSTATFS] = "statfs", [P9_TLOPEN] = "lopen",
+	[P9_TLCREATE] = "lcreate", [P9_TSYMLINK] = "symlink",
+	[P9_TMKNOD] = "mknod", [P9_TRENAME] = "rename",
+	[P9_TREADLINK] = "readlink", [P9_TGETATTR] = "getattr",
+	[P9_TSETATTR] = "setattr", [P9_TXATTRWALK] = "xattrwalk",
+	[P9_TXATTRCREATE] = "xattrcreate", [P9_TREADDIR] = "readdir",
+	[P9_TFSYNC] = "fsync", [P9_TLOCK] = "lock", [P9_TGETLOCK] = "getlock",
+	[P9_TLINK] = "link", [P9_TMKDIR] = "mkdir",
+	[P9_TRENAMEAT] = "renameat", [P9_TUNLINKAT] = "unlinkat",
+	[P9_TVERSION] = "version", [P9_TAUTH] = "auth",
+	[P9_TATTACH] = "attach", [P9_TFLUSH] = "flush", [P9_TWALK] = "walk",
+	[P9_TOPEN] = "open", [P9_TCREATE] = "create", [P9_TREAD] = "read",
+	[P9_TWRITE] = "write", [P9_TCLUNK] = "clunk", [P9_TREMOVE] = "remove",
+	[P9_TSTAT] = "stat", [P9_TWSTAT] = "wstat",
+};
+
+/**
+ * p9_client_show_stats - print a client's statistics
+ * @m: the seq_file (e.g. /proc/self/mountstats)
+ * @clnt: the client
+ *
+ * One line of totals, then one line per message type used: count,
+ * errors, average and largest latency in microseconds.
+ */
+void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
+{
+	struct p9_stats *st = &clnt->stats;
+	unsigned int t;
+
+	seq_printf(m, "\ttrans=%s msize=%u dialect=%s fids=%d requests=%d peak=%d bytes_out=%lld bytes_in=%lld\n",
+		   clnt->trans->name, clnt->msize,
+		   p9_dialect_names[clnt->dialect],
+		   atomic_read(&clnt->fids_live), atomic_read(&clnt->reqs_live),
+		   atomic_read(&st->peak), atomic64_read(&st->bytes_out),
+		   atomic64_read(&st->bytes_in));
+	for (t = 0; t < P9_STAT_TYPES; t++) {
+		s64 n = atomic64_read(&st->count[t]);
+
+		if (!n || !p9_type_names[t])
+			continue;
+		seq_printf(m, "\t%s: %lld %lld %lld %lld\n", p9_type_names[t],
+			   n, atomic64_read(&st->errors[t]),
+			   div64_s64(atomic64_read(&st->lat_ns[t]), n * 1000),
+			   div64_s64(atomic64_read(&st->lat_max[t]), 1000));
+	}
+}
+EXPORT_SYMBOL_GPL(p9_client_show_stats);
+
+static int p9_stats_show(struct seq_file *m, void *v)
+{
+	p9_client_show_stats(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(p9_stats);
+
+static void p9_client_debugfs(struct p9_client *clnt)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", clnt->id);
+	clnt->debugfs = debugfs_create_dir(name, p9_debugfs_root);
+	debugfs_create_atomic_t("fids", 0444, clnt->debugfs,
+				&clnt->fids_live);
+	debugfs_create_atomic_t("requests", 0444, clnt->debugfs,
+				&clnt->reqs_live);
+	debugfs_create_file("stats", 0444, clnt->debugfs, clnt,
+			    &p9_stats_fops);
+}
+
+/* ---- creation and teardown ---- */
+
+/**
+ * p9_client_create - connect to a server and negotiate
+ * @dev_name: what the transport connects to (virtio: the mount tag)
+ * @opts: options parsed by the file system
+ *
+ * Loads the transport if needed, connects, and negotiates msize and
+ * dialect with Tversion.
+ *
+ * Return: the client, or an ERR_PTR.
+ */
+struct p9_client *p9_client_create(const char *dev_name,
+				   const struct p9_client_opts *opts)
+{
+	struct p9_client *clnt;
+	u32 msize;
+	int err;
+
+	clnt = kzalloc(sizeof(*clnt), GFP_KERNEL);
+	if (!clnt)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&clnt->lock);
+	idr_init(&clnt->tags);
+	idr_init(&clnt->fids);
+	init_waitqueue_head(&clnt->fence_wq);
+	clnt->id = ida_alloc(&p9_client_ida, GFP_KERNEL);
+	if (clnt->id < 0) {
+		err = clnt->id;
+		goto free;
+	}
+	clnt->trans = p9_trans_get(opts->trans);
+	if (!clnt->trans) {
+		pr_err("no transport \"%s\"\n", opts->trans ?: "virtio");
+		err = -EPROTONOSUPPORT;
+		goto free_id;
+	}
+	clnt->maxsize = clnt->trans->maxsize;
+	clnt->max_zc_pages = clnt->trans->max_zc_pages;
+	clnt->wq = alloc_workqueue("9pnet-%d", WQ_MEM_RECLAIM, 0, clnt->id);
+	if (!clnt->wq) {
+		err = -ENOMEM;
+		goto put_trans;
+	}
+	err = clnt->trans->create(clnt, dev_name, opts);
+	if (err)
+		goto free_wq;
+
+	msize = opts->msize ?: P9_DEFAULT_MSIZE;
+	if (msize < P9_MIN_MSIZE) {
+		pr_err("msize %u is below the minimum %u\n", msize,
+		       P9_MIN_MSIZE);
+		err = -EINVAL;
+		goto close;
+	}
+	if (msize > clnt->maxsize) {
+		if (opts->msize)
+			pr_info("msize %u lowered to %u, the most transport %s carries\n",
+				msize, clnt->maxsize, clnt->trans->name);
+		msize = clnt->maxsize;
+	}
+	clnt->msize = msize;
+	err = p9_client_version(clnt, opts->dialect);
+	if (err)
+		goto close;
+	p9_client_debugfs(clnt);
+	return clnt;
+
+close:
+	p9_req_fail_all(clnt);
+	clnt->trans->close(clnt);
+	drain_workqueue(clnt->wq);
+free_wq:
+	destroy_workqueue(clnt->wq);
+put_trans:
+	p9_trans_put(clnt->trans);
+free_id:
+	ida_free(&p9_client_ida, clnt->id);
+free:
+	idr_destroy(&clnt->tags);
+	idr_destroy(&clnt->fids);
+	kfree(clnt);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(p9_client_create);
+
+/**
+ * p9_client_disconnect - fail every pending and later request with -EIO
+ * @clnt: the client
+ *
+ * For umount -f and dead links.  Pending waiters return at once; their
+ * buffers stay with the transport until it is done with them.
+ */
+void p9_client_disconnect(struct p9_client *clnt)
+{
+	p9_req_fail_all(clnt);
+	wake_up_all(&clnt->fence_wq);
+}
+EXPORT_SYMBOL_GPL(p9_client_disconnect);
+
+/**
+ * p9_client_destroy - tear a client down
+ * @clnt: the client; the file system has put all its fids
+ *
+ * Waits a little for outstanding clunks and flushes, then fails what is
+ * left, closes the transport and frees everything.  Never waits for a
+ * server that does not answer longer than that grace period.
+ */
+void p9_client_destroy(struct p9_client *clnt)
+{
+	struct p9_fid *fid;
+	int id, left = 0;
+
+	wait_event_killable_timeout(clnt->fence_wq,
+				    !atomic_read(&clnt->reqs_live) &&
+				    !atomic_read(&clnt->fids_live),
+				    P9_DESTROY_GRACE);
+	p9_client_disconnect(clnt);
+	/* Asynchronous work still queued finds the client dead and fails
+	 * at once; a sender waiting for ring space sees its request done.
+	 */
+	drain_workqueue(clnt->wq);
+	clnt->trans->close(clnt);
+	destroy_workqueue(clnt->wq);
+
+	idr_for_each_entry(&clnt->fids, fid, id) {
+		left++;
+		idr_remove(&clnt->fids, id);
+		kfree(fid);
+	}
+	if (left)
+		pr_warn("client %d: %d fids still referenced at destroy\n",
+			clnt->id, left);
+	if (atomic_read(&clnt->reqs_live))
+		pr_warn("client %d: %d requests left at destroy\n",
+			clnt->id, atomic_read(&clnt->reqs_live));
+	debugfs_remove_recursive(clnt->debugfs);
+	idr_destroy(&clnt->tags);
+	idr_destroy(&clnt->fids);
+	p9_trans_put(clnt->trans);
+	ida_free(&p9_client_ida, clnt->id);
+	kfree(clnt);
+}
+EXPORT_SYMBOL_GPL(p9_client_destroy);
+
+/* ---- accessors ---- */
+
+/**
+ * p9_client_msize - the negotiated message size
+ * @clnt: the client
+ *
+ * Return: msize in bytes.
+ */
+unsigned int p9_client_msize(const struct p9_client *clnt)
+{
+	return clnt->msize;
+}
+EXPORT_SYMBOL_GPL(p9_client_msize);
+
+/**
+ * p9_client_dialect - the negotiated dialect
+ * @clnt: the client
+ *
+ * Return: P9_LEGACY, P9_DOTU or P9_DOTL.
+ */
+enum p9_dialect p9_client_dialect(const struct p9_client *clnt)
+{
+	return clnt->dialect;
+}
+EXPORT_SYMBOL_GPL(p9_client_dialect);
+
+/**
+ * p9_client_trans_name - the transport's name
+ * @clnt: the client
+ *
+ * Return: e.g. "virtio".
+ */
+const char *p9_client_trans_name(const struct p9_client *clnt)
+{
+	return clnt->trans->name;
+}
+EXPORT_SYMBOL_GPL(p9_client_trans_name);
+
+/**
+ * p9_client_iosize - the largest payload one Tread/Twrite carries
+ * @fid: an open fid
+ *
+ * Return: msize - P9_IOHDRSZ, or the fid's iounit if smaller and nonzero.
+ */
+u32 p9_client_iosize(const struct p9_fid *fid)
+{
+	u32 n = fid->clnt->msize - P9_IOHDRSZ;
+
+	if (fid->iounit && fid->iounit < n)
+		n = fid->iounit;
+	return n;
+}
+EXPORT_SYMBOL_GPL(p9_client_iosize);
+
+/**
+ * p9_client_fids_live - fids allocated and not yet released
+ * @clnt: the client
+ *
+ * Return: the count (fids being clunked included).
+ */
+unsigned int p9_client_fids_live(const struct p9_client *clnt)
+{
+	return atomic_read(&clnt->fids_live);
+}
+EXPORT_SYMBOL_GPL(p9_client_fids_live);
+
+/**
+ * p9_client_requests_live - requests holding a tag
+ * @clnt: the client
+ *
+ * Return: the count (flushed requests awaiting Rflush included).
+ */
+unsigned int p9_client_requests_live(const struct p9_client *clnt)
+{
+	return atomic_read(&clnt->reqs_live);
+}
+EXPORT_SYMBOL_GPL(p9_client_requests_live);

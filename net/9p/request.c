@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Requests: allocation, tags, submission, completion, flush.
+ *
+ * References on a struct p9_req (refcount @ref):
+ * - the caller's: from p9_req_alloc() until the caller is done with the
+ *   decoded reply (decoded strings point into @rx);
+ * - the tag's: from p9_req_alloc() until p9_req_release_tag(), i.e. until
+ *   the reply or the Rflush for it arrived, or the client disconnected;
+ * - the transport's: while a device or peer may touch the buffers;
+ * - a Tflush's, on the request it flushes, until the Tflush completed.
+ * The last p9_req_put() frees buffers and unpins pages; it never touches
+ * the client, so a transport may drop it after the client is gone.
+ *
+ * States (@state): NEW -> SENT -> DONE, or SENT -> ABANDONED -> DONE when
+ * the waiter received a fatal signal.  Exactly one completer wins the
+ * move to DONE (atomic_try_cmpxchg) and writes @status and @rx_len.  A
+ * SENT synchronous request is completed to its waiter (@done); an
+ * ABANDONED or asynchronous one runs its completion from @work on the
+ * client's workqueue, which releases the tag.
+ *
+ * Flush fence (per fid): a Tread/Twrite whose waiter left holds its fid's
+ * @fence up until its tag is released (reply or Rflush); new Tread/Twrite
+ * requests on that fid wait for the fence to drop, so a write issued
+ * after an interrupted write can never overtake it on the server.
+ */
+#define pr_fmt(fmt) "9pnet: " fmt
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/highmem.h>
+#include "internal.h"
+#include <trace/events/v9fs_ng.h>
+
+static void p9_req_work(struct work_struct *work);
+
+static void p9_req_free(struct p9_req *req)
+{
+	unsigned int i;
+
+	if (req->zc_unpin)
+		for (i = 0; i < req->zc_npages; i++)
+			put_page(req->zc_pages[i]);
+	kvfree(req->zc_pages);
+	p9_buf_free(req->tx, req->tx_cap);
+	p9_buf_free(req->rx, req->rx_cap);
+	kfree(req);
+}
+
+/**
+ * p9_req_get - take a reference on a request
+ * @req: the request
+ *
+ * Return: @req.
+ */
+struct p9_req *p9_req_get(struct p9_req *req)
+{
+	refcount_inc(&req->ref);
+	return req;
+}
+EXPORT_SYMBOL_GPL(p9_req_get);
+
+/**
+ * p9_req_put - drop a reference on a request
+ * @req: the request
+ *
+ * Any context.  The last reference frees the buffers and pages.
+ */
+void p9_req_put(struct p9_req *req)
+{
+	if (refcount_dec_and_test(&req->ref))
+		p9_req_free(req);
+}
+EXPORT_SYMBOL_GPL(p9_req_put);
+
+/* Allocate a request for @tc with a tag, room for @tx_extra bytes after
+ * the encoded message (copied Twrite data) and an @rx_max byte receive
+ * buffer, and encode it.  Returns the request with the caller's and the
+ * tag's references, or an ERR_PTR.
+ */
+struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
+			    size_t tx_extra, size_t rx_max, gfp_t gfp)
+{
+	struct p9_req *req;
+	size_t txlen;
+	int tag, err;
+
+	txlen = p9_encoded_size(tc, clnt->dialect);
+	if (!txlen)
+		return ERR_PTR(-EINVAL);
+	if (txlen + tx_extra > clnt->msize || rx_max < P9_HDRSZ)
+		return ERR_PTR(-EMSGSIZE);
+
+	req = kzalloc(sizeof(*req) + clnt->trans->req_priv_size, gfp);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	req->tc = *tc;
+	refcount_set(&req->ref, 1);
+	atomic_set(&req->state, P9_REQ_NEW);
+	init_completion(&req->done);
+	INIT_WORK(&req->work, p9_req_work);
+	INIT_LIST_HEAD(&req->trans_link);
+	req->tx_cap = txlen + tx_extra;
+	req->rx_cap = rx_max;
+	req->tx = p9_buf_alloc(req->tx_cap, gfp);
+	req->rx = p9_buf_alloc(req->rx_cap, gfp);
+	if (!req->tx || !req->rx) {
+		err = -ENOMEM;
+		goto fail;
+	}
+
+	idr_preload(gfp);
+	spin_lock(&clnt->lock);
+	if (clnt->dead)
+		tag = -EIO;
+	else if (tc->type == P9_TVERSION)
+		tag = idr_alloc(&clnt->tags, req, P9_NOTAG, P9_NOTAG + 1,
+				GFP_NOWAIT);
+	else
+		tag = idr_alloc_cyclic(&clnt->tags, req, 0, P9_NOTAG,
+				       GFP_NOWAIT);
+	spin_unlock(&clnt->lock);
+	idr_preload_end();
+	if (tag < 0) {
+		err = tag == -ENOSPC ? -EAGAIN : tag;
+		goto fail;
+	}
+	req->clnt = clnt;
+	req->tag = tag;
+	req->tc.tag = tag;
+	refcount_inc(&req->ref);
+	atomic_inc(&clnt->reqs_live);
+
+	err = p9_encode(&req->tc, clnt->dialect, req->tx, txlen, &req->tx_len);
+	if (err) {
+		p9_req_release_tag(clnt, req);
+		p9_req_put(req);
+		return ERR_PTR(err);
+	}
+	return req;
+fail:
+	p9_req_free(req);
+	return ERR_PTR(err);
+}
+
+/* Move @req to DONE with @status, once; false if someone else did. */
+static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
+{
+	int old = atomic_read(&req->state);
+
+	do {
+		if (old != P9_REQ_SENT && old != P9_REQ_ABANDONED)
+			return false;
+	} while (!atomic_try_cmpxchg(&req->state, &old, P9_REQ_DONE));
+
+	req->status = status;
+	req->rx_len = rx_len;
+	trace_v9fs_ng_req_done(req->clnt->id, req->tag, req->tc.type, status,
+			       rx_len);
+	if (old == P9_REQ_SENT && !req->async)
+		complete(&req->done);
+	else
+		queue_work(req->clnt->wq, &req->work);
+	return true;
+}
+
+/**
+ * p9_client_cb - a transport reports a request's reply
+ * @clnt: the client
+ * @req: the request, as accepted by &p9_trans_ops.request
+ * @status: 0, or a negative errno if the request failed in transport
+ * @rx_len: bytes received into @req->rx (and then into its zero-copy
+ *	pages); the transport has checked it against what it posted
+ *
+ * Any context.  A second report for the same request is ignored.
+ */
+void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
+		  u32 rx_len)
+{
+	if (!status)
+		atomic64_add(rx_len, &clnt->stats.bytes_in);
+	p9_req_complete(req, status, rx_len);
+}
+EXPORT_SYMBOL_GPL(p9_client_cb);
+
+/* Hand @req to the transport; a failure completes it with the error. */
+int p9_req_send(struct p9_client *clnt, struct p9_req *req)
+{
+	struct p9_stats *st = &clnt->stats;
+	int live, peak, err;
+
+	req->start = ktime_get();
+	trace_v9fs_ng_req_submit(clnt->id, req->tag, req->tc.type,
+				 req->tx_len + (req->zc_dir_in ? 0 : req->zc_len));
+	atomic64_inc(&st->count[req->tc.type & (P9_STAT_TYPES - 1)]);
+	atomic64_add(req->tx_len + (req->zc_dir_in ? 0 : req->zc_len),
+		     &st->bytes_out);
+	live = atomic_read(&clnt->reqs_live);
+	peak = atomic_read(&st->peak);
+	while (live > peak && !atomic_try_cmpxchg(&st->peak, &peak, live))
+		;
+
+	atomic_set(&req->state, P9_REQ_SENT);
+	/* Publish SENT before reading @dead; pairs with the barrier in
+	 * p9_req_fail_all(): either it sees SENT or we see @dead.
+	 */
+	smp_mb();
+	if (READ_ONCE(clnt->dead)) {
+		p9_req_complete(req, -EIO, 0);
+		return -EIO;
+	}
+	err = clnt->trans->request(clnt, req);
+	if (err)
+		p9_req_complete(req, err, 0);
+	return err;
+}
+
+/* Receive @len bytes of an error reply that spilled into zc pages. */
+static u8 *p9_zc_gather(struct p9_req *req, size_t len)
+{
+	size_t done = P9_ZC_RX_HDR, off = req->zc_off;
+	unsigned int i = 0;
+	u8 *buf;
+
+	buf = p9_kvmalloc(len, GFP_NOFS);
+	if (!buf)
+		return NULL;
+	memcpy(buf, req->rx, P9_ZC_RX_HDR);
+	while (done < len && i < req->zc_npages) {
+		size_t n = min_t(size_t, PAGE_SIZE - off, len - done);
+
+		memcpy_from_page(buf + done, req->zc_pages[i], off, n);
+		done += n;
+		off = 0;
+		i++;
+	}
+	if (done < len) {
+		kvfree(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int p9_malformed(struct p9_client *clnt, struct p9_req *req,
+			const char *why)
+{
+	clnt->warned = true;
+	pr_warn_ratelimited("client %d: malformed reply to message type %u: %s\n",
+			    clnt->id, req->tc.type, why);
+	return -EIO;
+}
+
+/* Decode a completed request's reply into @r. */
+static int p9_req_decode(struct p9_client *clnt, struct p9_req *req,
+			 struct p9_rmsg *r)
+{
+	size_t len = req->rx_len, ext = 0;
+	u8 *spill = NULL;
+	const u8 *buf = req->rx;
+	u32 size;
+	u16 tag;
+	u8 type;
+	int err;
+
+	if (req->status)
+		return req->status;
+	if (req->zc_dir_in && req->zc_pages && len > P9_ZC_RX_HDR) {
+		ext = len - P9_ZC_RX_HDR;
+		len = P9_ZC_RX_HDR;
+	}
+	if (len > req->rx_cap || ext > req->zc_len)
+		return p9_malformed(clnt, req, "longer than posted");
+	if (p9_peek_header(buf, len, &size, &type, &tag))
+		return p9_malformed(clnt, req, "short");
+	if (tag != req->tag)
+		return p9_malformed(clnt, req, "tag mismatch");
+	if (ext && (type == P9_RERROR || type == P9_RLERROR)) {
+		/* The error spilled into the data pages: gather it. */
+		if (len + ext > clnt->msize)
+			return p9_malformed(clnt, req, "oversized error");
+		spill = p9_zc_gather(req, len + ext);
+		if (!spill)
+			return -ENOMEM;
+		buf = spill;
+		len += ext;
+		ext = 0;
+	}
+	err = p9_decode(&req->tc, clnt->dialect, buf, len, ext, r);
+	kvfree(spill);
+	if (err)
+		return p9_malformed(clnt, req, "does not decode");
+	if (r->err && (r->type == P9_RERROR || r->type == P9_RLERROR))
+		return r->err;
+	return 0;
+}
+
+/* Drop the tag reference; process context. */
+void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
+{
+	struct p9_stats *st = &clnt->stats;
+	unsigned int t = req->tc.type & (P9_STAT_TYPES - 1);
+	struct p9_fid *fid = req->fid;
+	s64 lat, max;
+
+	spin_lock(&clnt->lock);
+	if (idr_find(&clnt->tags, req->tag) == req)
+		idr_remove(&clnt->tags, req->tag);
+	spin_unlock(&clnt->lock);
+
+	if (req->start) {
+		lat = ktime_to_ns(ktime_sub(ktime_get(), req->start));
+		atomic64_add(lat, &st->lat_ns[t]);
+		max = atomic64_read(&st->lat_max[t]);
+		while (lat > max &&
+		       !atomic64_try_cmpxchg(&st->lat_max[t], &max, lat))
+			;
+		if (req->status || req->rx_len < P9_HDRSZ ||
+		    req->rx[4] == P9_RLERROR || req->rx[4] == P9_RERROR)
+			atomic64_inc(&st->errors[t]);
+	}
+	if (fid) {
+		req->fid = NULL;
+		if (req->fenced) {
+			atomic_dec(&fid->fence);
+			wake_up_all(&clnt->fence_wq);
+		}
+		p9_fid_put(fid);
+	}
+	if (atomic_dec_and_test(&clnt->reqs_live))
+		wake_up_all(&clnt->fence_wq);
+	p9_req_put(req);
+}
+
+static void p9_req_work(struct work_struct *work)
+{
+	struct p9_req *req = container_of(work, struct p9_req, work);
+	struct p9_client *clnt = req->clnt;
+
+	if (atomic_read(&req->state) == P9_REQ_NEW) {
+		/* Asynchronous submission from a context without signals. */
+		p9_req_send(clnt, req);
+		return;
+	}
+	if (req->done_fn)
+		req->done_fn(req);
+	p9_req_release_tag(clnt, req);
+}
+
+static void p9_flush_done(struct p9_req *req)
+{
+	struct p9_req *old = req->flushed;
+	struct p9_rmsg r;
+
+	req->flushed = NULL;
+	if (!p9_req_decode(req->clnt, req, &r))
+		p9_req_complete(old, -EINTR, 0);
+	p9_req_put(old);
+}
+
+/* Queue an asynchronous request: it is sent from the client's workqueue
+ * (never from a dying task, whose waits for ring space would fail) and
+ * completes through @done_fn there.  Consumes the caller's reference.
+ */
+static void p9_req_submit_async(struct p9_client *clnt, struct p9_req *req,
+				void (*done_fn)(struct p9_req *req))
+{
+	req->async = true;
+	req->done_fn = done_fn;
+	queue_work(clnt->wq, &req->work);
+	p9_req_put(req);
+}
+
+/* The waiter of @req leaves: fence its fid and flush it. */
+static void p9_req_abandon(struct p9_client *clnt, struct p9_req *req)
+{
+	struct p9_tmsg tf = { .type = P9_TFLUSH };
+	struct p9_req *f;
+
+	if (req->fid) {
+		atomic_inc(&req->fid->fence);
+		req->fenced = true;
+	}
+	tf.flush.oldtag = req->tag;
+	f = p9_req_alloc(clnt, &tf, 0,
+			 p9_reply_max(&tf, clnt->dialect, clnt->msize),
+			 GFP_NOFS | __GFP_NOFAIL);
+	if (IS_ERR(f))
+		return;	/* the tag stays reserved until reply or disconnect */
+	f->flushed = p9_req_get(req);
+	p9_req_submit_async(clnt, f, p9_flush_done);
+}
+
+/* Wait for @req, decode its reply into @r and release its tag.  Returns
+ * 0, the server's error, a transport error, -EIO for a malformed reply,
+ * or -EINTR on a fatal signal (the request is then flushed in the
+ * background).  The caller keeps its reference either way.
+ */
+int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
+		struct p9_rmsg *r)
+{
+	int old = P9_REQ_SENT;
+	int err;
+
+	if (wait_for_completion_killable(&req->done)) {
+		if (clnt->trans->cancel && !clnt->trans->cancel(clnt, req) &&
+		    p9_req_complete(req, -EINTR, 0)) {
+			p9_req_release_tag(clnt, req);
+			return -EINTR;
+		}
+		if (atomic_try_cmpxchg(&req->state, &old, P9_REQ_ABANDONED)) {
+			p9_req_abandon(clnt, req);
+			return -EINTR;
+		}
+		/* It is being completed right now. */
+		wait_for_completion(&req->done);
+	}
+	err = p9_req_decode(clnt, req, r);
+	p9_req_release_tag(clnt, req);
+	return err;
+}
+
+/**
+ * p9_rpc - send a request and wait for its reply
+ * @clnt: the client
+ * @tc: the request
+ * @r: where to decode the reply
+ * @reqp: if not NULL and the call succeeded, receives the request (the
+ *	caller puts it after using @r, whose strings point into it)
+ *
+ * Return: 0 or a negative errno (see p9_req_wait()).
+ */
+int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
+	   struct p9_req **reqp)
+{
+	struct p9_req *req;
+	int err;
+
+	req = p9_req_alloc(clnt, tc, 0,
+			   p9_reply_max(tc, clnt->dialect, clnt->msize),
+			   GFP_NOFS);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	p9_req_send(clnt, req);
+	err = p9_req_wait(clnt, req, r);
+	if (err || !reqp)
+		p9_req_put(req);
+	else
+		*reqp = req;
+	return err;
+}
+
+/* Fail every request in flight (the client is dead). */
+void p9_req_fail_all(struct p9_client *clnt)
+{
+	struct p9_req *req;
+	int tag;
+
+	spin_lock(&clnt->lock);
+	WRITE_ONCE(clnt->dead, true);
+	/* Publish @dead before reading states; pairs with p9_req_send(). */
+	smp_mb();
+	idr_for_each_entry(&clnt->tags, req, tag)
+		p9_req_complete(req, -EIO, 0);
+	spin_unlock(&clnt->lock);
+}
+
+static void p9_clunk_done(struct p9_req *req)
+{
+	struct p9_fid *fid = req->fid;
+
+	/* Whatever the answer, the fid is gone on the server (or dead). */
+	req->fid = NULL;
+	p9_fid_release(fid);
+}
+
+/* Clunk @fid (no references left) in the background, then free it. */
+void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid)
+{
+	struct p9_tmsg tc = { .type = P9_TCLUNK };
+	struct p9_req *req;
+
+	tc.clunk.fid = fid->fid;
+	trace_v9fs_ng_fid_clunk(clnt->id, fid->fid);
+	req = p9_req_alloc(clnt, &tc, 0,
+			   p9_reply_max(&tc, clnt->dialect, clnt->msize),
+			   GFP_NOFS | __GFP_NOFAIL);
+	if (IS_ERR(req)) {
+		/* Dead client: nothing to tell the server. */
+		p9_fid_release(fid);
+		return;
+	}
+	req->fid = fid;
+	p9_req_submit_async(clnt, req, p9_clunk_done);
+}
+
+/* Wait until no flushed I/O is pending on @fid. */
+int p9_fid_fence_wait(struct p9_fid *fid)
+{
+	struct p9_client *clnt = fid->clnt;
+
+	if (!atomic_read(&fid->fence))
+		return 0;
+	if (wait_event_killable(clnt->fence_wq,
+				!atomic_read(&fid->fence) ||
+				READ_ONCE(clnt->dead)))
+		return -EINTR;
+	return READ_ONCE(clnt->dead) ? -EIO : 0;
+}
