@@ -29,3 +29,38 @@ check:
 
 run:
 	scripts/run.sh
+
+# ---- tests and tools beyond the build (scripts/, tools/testing/) ----------
+#   make unit          user-space tests of tools/testing/9p
+#   make selftests     build the VFS selftests into build/selftests/9p
+#   make check-guest   only the guest tests of make check
+#   make check-build   only the W=1, sparse and unit steps of make check
+#   make checkpatch    scripts/checkpatch.pl (of linux-source-6.1) on our code
+#   make shell         a throw-away guest (host / read-only, v9fs-ng's
+#                      modules installed): MODS=kernel for Linux's own
+.PHONY: selftests check-guest check-build checkpatch shell
+
+unit:
+	@if [ -f tools/testing/9p/Makefile ]; then \
+		$(MAKE) -C tools/testing/9p check; \
+	else \
+		echo "unit: tools/testing/9p/Makefile not there yet"; \
+	fi
+
+selftests:
+	$(MAKE) -C tools/testing/selftests/filesystems/9p OUTPUT=$(CURDIR)/build/selftests/9p
+
+check-guest:
+	CHECK_ONLY='modload oops-harness suite:* run-kernel run-ng' scripts/check.sh
+
+check-build:
+	CHECK_ONLY='build-W1 sparse unit selftests-build' scripts/check.sh
+
+checkpatch:
+	@cp=$$(scripts/setup.sh --quiet --checkpatch) && \
+	$$cp --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES \
+		-f $(filter-out %.mod.c,$(wildcard net/9p/*.[ch] fs/9p/*.[ch] include/net/9p/*.h))
+
+shell:
+	tools/testing/vm/vm-run --interactive --mods $(or $(MODS),ng)

@@ -1,0 +1,380 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh (make check): every test of v9fs-ng, user space and guest.
+#
+#   setup          scripts/setup.sh (apt-get only if something is missing)
+#   build-W1       make W=1: no warning from our sources, no modpost warning
+#   sparse         make W=1 C=2: no sparse warning from our sources
+#   unit           make -C tools/testing/9p check (if that Makefile exists)
+#   selftests-build  the C selftests build without warnings
+#   guest tests (tools/testing/vm/vm-run, one TCG boot each):
+#     modload      our modules load (they, not the kernel's), match the
+#                  build, and unload
+#     oops-harness a deliberately oopsing module makes vm-run fail with
+#                  its distinct status and name the console log
+#     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
+#     run-kernel   make run's root-on-9p boot with the kernel's modules
+#     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
+#
+# Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
+# "N passed, N failed, N skipped". Exit status 0 only if nothing failed.
+# Logs: build/logs/check-*; scratch and shares: build/check/.
+#
+# Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
+# CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
+# SUITE_TIMEOUT per suite boot (2400);
+# RUN_NG_MUST_BOOT=1 makes run-ng require a working v9fs-ng root (set it,
+# here, once the client mounts).
+
+set -euo pipefail
+
+PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$PROJECT"
+BUILD=$PROJECT/build
+LOGS=$BUILD/logs
+RES=$BUILD/check
+VMRUN=$PROJECT/tools/testing/vm/vm-run
+SELFTESTS=tools/testing/selftests/filesystems/9p
+SUITES=${SUITES:-$PROJECT/tools/testing/vm/suites.conf}
+export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-300}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-2400}
+RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-0}
+CHECK_ONLY=${CHECK_ONLY:-}
+
+npass=0 nfail=0 nskip=0
+failed=()
+
+record() {
+	# record pass|fail|skip NAME [DETAIL]
+	case $1 in
+	pass) npass=$((npass + 1)); echo "PASS $2${3:+ ($3)}" ;;
+	skip) nskip=$((nskip + 1)); echo "SKIP $2${3:+ ($3)}" ;;
+	*) nfail=$((nfail + 1)); failed+=("$2"); echo "FAIL $2${3:+ ($3)}" ;;
+	esac
+}
+
+# Run step NAME? (CHECK_ONLY globs)
+want() {
+	local g
+	[[ -z $CHECK_ONLY ]] && return 0
+	for g in $CHECK_ONLY; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
+want_suites() {
+	[[ -z $CHECK_ONLY || " $CHECK_ONLY" == *" suite"* ]]
+}
+
+# ktap_results PREFIX FILE: record every top-level KTAP/TAP result line
+# of FILE as a test PREFIX/NAME.
+ktap_results() {
+	local prefix=$1 file=$2 line name rest
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ $line =~ ^(not\ ok|ok)\ [0-9]+\ (-\ )?(.*)$ ]]; then
+			rest=${BASH_REMATCH[3]}
+			name=${rest%% \#*}
+			if [[ ${BASH_REMATCH[1]} == "not ok" ]]; then
+				record fail "$prefix/$name" "${rest#"$name"}"
+			elif [[ $rest =~ \#\ *[Ss][Kk][Ii][Pp] ]]; then
+				record skip "$prefix/$name" "${rest#"$name # "}"
+			elif [[ $rest == *" # "* ]]; then
+				record pass "$prefix/$name" "${rest#"$name # "}"
+			else
+				record pass "$prefix/$name"
+			fi
+		fi
+	done <"$file"
+}
+ktap_count() {
+	grep -cE '^(not ok|ok) [0-9]+ ' "$1" || true
+}
+
+# guest_verdict NAME RC LOG: a guest run's own failure, beyond its tests
+guest_verdict() {
+	local name=$1 rc=$2 log=$3
+	case $rc in
+	123) record fail "$name" "guest kernel report: see $log" ;;
+	124) record fail "$name" "timeout: see $log" ;;
+	125) record fail "$name" "harness failure: see $log" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Time each step: "# took Ns" after it (the check must stay fast).
+step_t=$SECONDS
+took() {
+	echo "#   ($1: $((SECONDS - step_t))s)"
+	step_t=$SECONDS
+}
+
+mkdir -p "$LOGS"
+rm -rf "$RES"
+mkdir -p "$RES"
+start=$(date +%s)
+
+# ---- setup ------------------------------------------------------------------
+if ! "$PROJECT/scripts/setup.sh" --quiet >"$LOGS/check-setup.log" 2>&1; then
+	cat "$LOGS/check-setup.log"
+	record fail setup "see $LOGS/check-setup.log"
+	echo "$npass passed, $nfail failed, $nskip skipped"
+	exit 1
+fi
+KVER=$("$PROJECT/scripts/kver.sh")
+export KVER
+echo "# v9fs-ng make check: kernel $KVER, logs in $LOGS"
+took setup
+
+# Lines "file:line:col: warning|error: ..." about our own sources (not the
+# kernel's headers), and modpost's warnings, in a build log.
+our_diagnostics() {
+	tr -d '\r' <"$1" |
+		grep -E "^($PROJECT/|\./)?(net|fs|include|drivers)/[^ :]+:[0-9]+(:[0-9]+)?: (warning|error):|^WARNING: modpost:|^ERROR: modpost:" || true
+}
+
+# ---- build with W=1 -----------------------------------------------------------
+built=0
+if want build-W1; then
+	log=$LOGS/check-build-W1.log
+	if make -C "$PROJECT" W=1 >"$log" 2>&1; then
+		diags=$(our_diagnostics "$log")
+		if [[ -z $diags ]]; then
+			record pass build-W1
+		else
+			echo "$diags" | head -n 20 | sed 's/^/  /'
+			record fail build-W1 "$(wc -l <<<"$diags") warnings: see $log"
+		fi
+		built=1
+	else
+		tail -n 20 "$log" | sed 's/^/  /'
+		record fail build-W1 "build failed: see $log"
+	fi
+else
+	make -C "$PROJECT" >"$LOGS/check-build.log" 2>&1 && built=1
+fi
+
+want build-W1 && took build-W1
+
+# ---- sparse -------------------------------------------------------------------
+if want sparse; then
+	log=$LOGS/check-sparse.log
+	# W=1 as in build-W1: the same flags recompile nothing, C=2 checks all
+	if make -C "$PROJECT" W=1 C=2 >"$log" 2>&1; then
+		diags=$(our_diagnostics "$log")
+		if [[ -z $diags ]]; then
+			record pass sparse
+		else
+			echo "$diags" | head -n 20 | sed 's/^/  /'
+			record fail sparse "$(wc -l <<<"$diags") warnings: see $log"
+		fi
+	else
+		tail -n 20 "$log" | sed 's/^/  /'
+		record fail sparse "make C=2 failed: see $log"
+	fi
+fi
+
+want sparse && took sparse
+
+# ---- user-space unit tests ------------------------------------------------------
+if want unit; then
+	if [[ -f tools/testing/9p/Makefile ]]; then
+		log=$LOGS/check-unit.log
+		make -C tools/testing/9p check >"$log" 2>&1 && rc=0 || rc=$?
+		# KTAP result lines count one by one; else a closing line
+		# "N passed, N failed" counts as N tests; else the exit status
+		ktap_results unit "$log"
+		summary=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
+		if [[ $(ktap_count "$log") != 0 ]]; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$log"; then
+				record fail unit "exit $rc: see $log"
+			fi
+		elif [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+			p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
+			if [[ $rc == 0 && $f == 0 ]]; then
+				npass=$((npass + p - 1))
+				record pass unit "$p passed, 0 failed"
+			else
+				npass=$((npass + p))
+				nfail=$((nfail + (f > 0 ? f - 1 : 0)))
+				record fail unit "$p passed, $f failed, exit $rc: see $log"
+			fi
+		elif [[ $rc == 0 ]]; then
+			record pass unit
+		else
+			record fail unit "exit $rc: see $log"
+		fi
+	else
+		record skip unit "tools/testing/9p/Makefile not there yet"
+	fi
+fi
+
+want unit && took unit
+
+# ---- the selftests' C programs -----------------------------------------------------
+selftests_built=0
+if want selftests-build || want_suites; then
+	log=$LOGS/check-selftests-build.log
+	if make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$log" 2>&1; then
+		selftests_built=1
+		if grep -qE ': (warning|error):' "$log"; then
+			grep -E ': (warning|error):' "$log" | head -n 10 | sed 's/^/  /'
+			record fail selftests-build "compiler warnings: see $log"
+		else
+			record pass selftests-build
+		fi
+	else
+		tail -n 20 "$log" | sed 's/^/  /'
+		record fail selftests-build "see $log"
+	fi
+fi
+
+want selftests-build && took selftests-build
+
+# ---- guest: v9fs-ng's modules load, are ours, and unload -------------------------------
+if want modload; then
+	if [[ $built == 1 ]]; then
+		out=$RES/modload.out
+		"$VMRUN" --mods ng --name check-modload --timeout 300 --quiet \
+			--cmd tools/testing/vm/tests/modload.sh >"$out" 2>&1 && rc=0 || rc=$?
+		ktap_results modload "$out"
+		if ! guest_verdict modload "$rc" "$LOGS/check-modload.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail modload "exit $rc: see $out"
+			fi
+		fi
+	else
+		record fail modload "not run: the build failed"
+	fi
+fi
+
+want modload && took modload
+
+# ---- guest: the harness notices a kernel oops ------------------------------------------
+if want oops-harness; then
+	log=$LOGS/check-oops-harness.log
+	out=$RES/oops-harness.out
+	if ! make -C tools/testing/vm/oops >"$LOGS/check-oops-build.log" 2>&1; then
+		record fail oops-harness "the oops module did not build: see $LOGS/check-oops-build.log"
+	else
+		"$VMRUN" --mods kernel --log "$log" --timeout 120 \
+			--cmd 'insmod tools/testing/vm/oops/v9fs_oops.ko; echo "insmod exit $?"' \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		if [[ $rc == 123 ]] && grep -qxF "guest kernel report: see $log" "$out" &&
+			grep -q 'BUG: kernel NULL pointer dereference' "$log"; then
+			record pass oops-harness "vm-run exit 123, report names $log"
+		else
+			record fail oops-harness "vm-run exit $rc, want 123 and the log path: see $out"
+		fi
+	fi
+fi
+
+want oops-harness && took oops-harness
+
+# ---- guest: the selftest suite, per suites.conf -------------------------------------------
+# One boot per MODS value; each configuration gets a fresh host directory
+# exported under two tags.
+mods_order=()
+declare -A suite_lines
+ci=0
+while read -r mods version cache msize model tests opts; do
+	[[ -z ${mods:-} || $mods == \#* ]] && continue
+	case $mods in ng | kernel) ;; *)
+		record fail "suite:config" "suites.conf: bad MODS '$mods'"
+		continue
+		;;
+	esac
+	if [[ -z ${suite_lines[$mods]:-} ]]; then
+		mods_order+=("$mods")
+		suite_lines[$mods]=
+	fi
+	suite_lines[$mods]+="$ci $version $cache $msize $model $tests ${opts:--}"$'\n'
+	ci=$((ci + 1))
+done < <(sed -e 's/#.*//' "$SUITES")
+
+for mods in "${mods_order[@]}"; do
+	name=suite:$mods
+	want "$name" || continue
+	if [[ $mods == ng && $built != 1 ]]; then
+		record fail "$name" "not run: the build failed"
+		continue
+	fi
+	if [[ $selftests_built != 1 ]]; then
+		record fail "$name" "not run: the selftests did not build"
+		continue
+	fi
+	conf=$RES/suite-$mods.conf
+	: >"$conf"
+	shares=()
+	while read -r i version cache msize model tests opts; do
+		[[ -n ${i:-} ]] || continue
+		cname=$mods-$i-${version#9p}-$cache
+		dir=$RES/share-$cname
+		mkdir -p "$dir"
+		shares+=(--share "s$i=$dir:$model" --share "s${i}b=$dir:$model")
+		echo "name=$cname tag=s$i tag2=s${i}b hostdir=$dir version=$version cache=$cache msize=$msize model=$model tests=$tests opts=$opts" >>"$conf"
+	done <<<"${suite_lines[$mods]}"
+	out=$RES/suite-$mods.out
+	ntests=$("$SELFTESTS/run-suite.sh" --bindir "$BUILD/selftests/9p" -f "$conf" --list | awk -F': ' '{ n += split($3, a, " ") } END { print n + 0 }')
+	# a boot's limit: every test at its limit, but at most SUITE_TIMEOUT
+	timeout=$((120 + ntests * V9FS_TEST_TIMEOUT))
+	((timeout > SUITE_TIMEOUT)) && timeout=$SUITE_TIMEOUT
+	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/check-suite-$mods.log)"
+	"$VMRUN" --mods "$mods" --name "check-suite-$mods" --timeout "$timeout" --quiet "${shares[@]}" \
+		--cmd "$SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
+		>"$out" 2>&1 && rc=0 || rc=$?
+	ktap_results "$mods" "$out"
+	if ! guest_verdict "$name" "$rc" "$LOGS/check-suite-$mods.log"; then
+		if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+			record fail "$name" "exit $rc: see $out"
+		fi
+	fi
+done
+
+want_suites && took suites
+
+# ---- guest: make run's root-on-9p boot ---------------------------------------------
+# run-kernel proves the path (initramfs, -virtfs root, /mnt/host share)
+# with the kernel's own 9p; run-ng is v9fs-ng's: until it mounts it must
+# fail fast with "v9fs-ng: cannot mount root" (RUN_NG_MUST_BOOT=0).
+marker="v9fs-ng-run-ok-$$"
+probe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && test -f Makefile && echo $marker"
+if want run-kernel; then
+	out=$RES/run-kernel.out
+	MODS=kernel CMD="$probe" TIMEOUT=180 VM_LOG=$LOGS/check-run-kernel.log \
+		"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
+	if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
+		record pass run-kernel
+	else
+		guest_verdict run-kernel "$rc" "$LOGS/check-run-kernel.log" ||
+			record fail run-kernel "exit $rc: see $out"
+	fi
+fi
+want run-kernel && took run-kernel
+if want run-ng; then
+	out=$RES/run-ng.out
+	if [[ $built != 1 ]]; then
+		record fail run-ng "not run: the build failed"
+	else
+		t0=$(date +%s)
+		MODS=ng CMD="$probe" TIMEOUT=180 RUN_NO_BUILD=1 VM_LOG=$LOGS/check-run-ng.log \
+			"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
+		took=$(($(date +%s) - t0))
+		if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
+			record pass run-ng "root on v9fs-ng"
+		elif [[ $RUN_NG_MUST_BOOT == 0 && $rc == 125 ]] &&
+			grep -q '^v9fs-ng: cannot mount root: ' "$out"; then
+			record pass run-ng "fails fast and cleanly (${took}s): $(grep -m1 '^v9fs-ng: cannot mount root: ' "$out" | cut -c1-100)"
+		else
+			guest_verdict run-ng "$rc" "$LOGS/check-run-ng.log" ||
+				record fail run-ng "exit $rc: see $out"
+		fi
+	fi
+fi
+
+want run-ng && took run-ng
+echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
+echo "$npass passed, $nfail failed, $nskip skipped"
+[[ $nfail == 0 ]]

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of a test guest, run from the host's own file system (read-only
+# root over virtiofs or 9p) after the initramfs (initramfs-init) mounted
+# tmpfs on the writable places, installed v9fs-ng's modules (--mods ng)
+# and switched root.
+#
+# Reads the run description $RUN/env written by vm-run (RUN comes from
+# v9vm_run= on the kernel command line), runs the one command as root
+# with cwd = VM_CWD, and writes "V9FS_VM_EXIT=<status>" to the status
+# port /dev/ttyS2 before powering off. The command's stdout and stderr go
+# to /dev/ttyS1. Kept to a few exec()s: each costs ~0.1 s under TCG.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+umask 022
+
+STATUS_PORT=/dev/ttyS2
+OUT_PORT=/dev/ttyS1
+
+log() { echo "v9vm: $*" >/dev/console; }
+
+finish() {
+	local rc=$1 taint=0
+
+	read -r taint </proc/sys/kernel/tainted
+	echo "V9FS_VM_TAINT=$taint" >"$STATUS_PORT"
+	echo "V9FS_VM_EXIT=$rc" >"$STATUS_PORT"
+	sync
+	/bin/busybox poweroff -f
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
+
+# PID 1 must never exit: anything unexpected still powers off.
+trap 'finish 125' ERR
+set -u
+
+RUN=
+read -r -a args </proc/cmdline
+for arg in "${args[@]}"; do
+	case $arg in
+	v9vm_run=*) RUN=${arg#v9vm_run=} ;;
+	esac
+done
+if [[ -z $RUN || ! -r $RUN/env ]]; then
+	log "no run description (v9vm_run=$RUN)"
+	finish 125
+fi
+# shellcheck source=/dev/null
+. "$RUN/env"
+trap - ERR
+
+export V9FS_MODS=$VM_MODS V9FS_PROJECT=$VM_PROJECT V9FS_SHARES=$VM_SHARES
+export TERM=${VM_TERM:-dumb}
+if [[ -n $VM_SETUP ]]; then
+	setup_out=$OUT_PORT
+	[[ $VM_INTERACTIVE == 1 ]] && setup_out=/dev/ttyS0
+	if ! (cd "$VM_PROJECT" && bash -c "$VM_SETUP") </dev/null >"$setup_out" 2>&1; then
+		echo "v9fs-ng: guest setup failed: $VM_SETUP" >"$setup_out"
+		log "setup command failed: $VM_SETUP"
+		finish 125
+	fi
+fi
+if ! cd "$VM_CWD"; then
+	log "cannot cd to $VM_CWD"
+	finish 125
+fi
+if [[ $VM_INTERACTIVE == 1 ]]; then
+	[[ -n ${VM_STTY:-} ]] && stty -F /dev/ttyS0 $VM_STTY 2>/dev/null
+	echo "v9vm: interactive shell; exit (or Ctrl-D) powers the guest off" >/dev/ttyS0
+	setsid --ctty --wait bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	rc=$?
+else
+	bash -c "$VM_CMD" </dev/null >"$OUT_PORT" 2>&1
+	rc=$?
+fi
+cd /
+finish "$rc"
