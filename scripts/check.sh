@@ -13,6 +13,7 @@
 #                  build, and unload
 #     oops-harness a deliberately oopsing module makes vm-run fail with
 #                  its distinct status and name the console log
+#     kclient      the client core over virtio from a test module
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
@@ -272,6 +273,27 @@ if want oops-harness; then
 fi
 
 want oops-harness && took oops-harness
+
+# ---- guest: the client core and virtio transport, without the fs --------------------------
+# tools/testing/kclient drives 9pnet from a test module: both dialects,
+# many threads, killed readers, a missing tag, plain 9P2000 refused, and
+# hot removal of a device under a live client; counters back to zero.
+if want kclient; then
+	out=$RES/kclient.out
+	if [[ $built == 1 ]]; then
+		tools/testing/kclient/run.sh >"$out" 2>&1 && rc=0 || rc=$?
+		if [[ $rc == 0 ]]; then
+			record pass kclient
+		else
+			guest_verdict kclient "$rc" "$LOGS/kclient.log" ||
+				record fail kclient "exit $rc: see $out"
+		fi
+	else
+		record fail kclient "not run: the build failed"
+	fi
+fi
+
+want kclient && took kclient
 
 # ---- guest: the selftest suite, per suites.conf -------------------------------------------
 # One boot per MODS value; each configuration gets a fresh host directory

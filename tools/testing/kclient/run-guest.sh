@@ -14,9 +14,7 @@ rc=0
 modprobe 9pnet_virtio || { echo "modprobe 9pnet_virtio failed"; exit 1; }
 cat /sys/bus/virtio/drivers/9pnet_virtio/virtio*/mount_tag
 for d in $dialects; do
-	extra=
-	[ "$d" = 1 ] && extra=nostat=1	# the codec refuses QEMU's Rstat
-	if insmod "$here/kclient.ko" tag="$tag" dialect="$d" threads=8 iters=50 $extra ${KCLIENT_ARGS:-}; then
+	if insmod "$here/kclient.ko" tag="$tag" dialect="$d" threads=8 iters=50 ${KCLIENT_ARGS:-}; then
 		rmmod kclient || rc=1
 	else
 		rc=1
