@@ -59,7 +59,8 @@
  * @fenced: the request holds its @fid's flush fence
  * @async: no thread waits; the completion runs @done_fn in a work item
  * @done_fn: completion handler of an asynchronous request
- * @flushed: for a Tflush, the request it flushes (a reference is held)
+ * @flushed: for a Tflush, the request it flushes (a reference is held);
+ *	a transport may read it until it calls p9_client_cb() for the Tflush
  * @fid: the fid the request is about, if fenced (a reference is held)
  * @done: completed once for a waiting caller
  * @work: runs asynchronous completion in process context

@@ -1,0 +1,406 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest tests of the fd/tcp/unix transports (9pnet_fd.ko), run as root
+# inside a test guest, e.g.:
+#
+#   tools/testing/vm/vm-run --mods ng --timeout 900 \
+#       --cmd tools/testing/9p-server/guest-tests.sh
+#
+# Serves a scratch directory with p9srv.py (and diod, if installed) and
+# mounts it over tcp (IPv4, IPv6, privport), unix and fd in each dialect,
+# then injects every fault mode of p9srv.py.  A fault must make the
+# caller fail (EIO, ECONNRESET, ...) or be killable, within a bound; the
+# umount must work and the modules must unload at the end.  Prints TAP;
+# exits nonzero if any test failed.
+#
+# Options: --quick (fewer dialect combinations), --no-diod,
+#          --only REGEX (run only tests whose name matches).
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRV="$HERE/p9srv.py"
+W=/tmp/p9fd-test
+EXP=$W/export
+MNT=$W/mnt
+READY=$W/ready
+OPS_TIMEOUT=60		# a normal operation
+FAIL_TIMEOUT=30		# how long a failing operation may take to fail
+UMOUNT_TIMEOUT=30	# grace (5 s) + slack under TCG
+QUICK=0
+DIOD=1
+ONLY=
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--no-diod) DIOD=0 ;;
+	--only) ONLY=$2; shift ;;
+	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+n=0
+failed=0
+SPID=
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $* # SKIP"; }
+diag() { echo "# $*"; }
+want() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+
+# Start p9srv.py in the background with the given arguments; wait until
+# it listens.
+srv_start() {
+	rm -f "$READY"
+	python3 "$SRV" --root "$EXP" --ready "$READY" "$@" \
+		>>"$W/srv.log" 2>&1 &
+	SPID=$!
+	for _ in $(seq 150); do
+		[ -s "$READY" ] && return 0
+		sleep 0.2
+	done
+	diag "server did not start: $*"
+	return 1
+}
+
+srv_stop() {
+	if [ -n "$SPID" ]; then
+		kill -9 "$SPID" 2>/dev/null
+		wait "$SPID" 2>/dev/null
+		SPID=
+	fi
+}
+
+mounted() { grep -q " $MNT 9p " /proc/mounts; }
+
+# Unmount within UMOUNT_TIMEOUT; returns nonzero if that failed.
+umnt() {
+	mounted || return 0
+	# -c: umount(8) must not stat a path on a server that stalls.
+	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c "$MNT" && return 0
+	diag "umount failed or hung; trying umount -f, -l"
+	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -f "$MNT" ||
+		timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -l "$MNT"
+	return 1
+}
+
+reset_export() {
+	rm -rf "$EXP"
+	mkdir -p "$EXP/dir" "$MNT"
+	echo hello >"$EXP/hello"
+	head -c 300000 /dev/urandom >"$EXP/mid"
+	: >"$EXP/block"
+	for i in $(seq 20); do echo "$i" >"$EXP/dir/f$i"; done
+}
+
+# The file system exercise every transport/dialect combination runs.
+exercise() {
+	local m=$MNT
+
+	[ "$(cat $m/hello)" = hello ] || { diag "read hello"; return 1; }
+	[ "$(ls $m/dir | wc -l)" = 20 ] || { diag "readdir"; return 1; }
+	echo world >$m/new || { diag "create"; return 1; }
+	[ "$(cat $m/new)" = world ] || { diag "read back"; return 1; }
+	mkdir $m/sub && mv $m/new $m/sub/new2 || { diag "mkdir/mv"; return 1; }
+	rm -r $m/sub || { diag "rm -r"; return 1; }
+	cp $W/big $m/big && cmp $W/big $m/big || { diag "2 MiB copy"; return 1; }
+	cmp $EXP/big $W/big || { diag "server side copy differs"; return 1; }
+	# Many requests in flight: parallel readers and writers.
+	local pids=() i
+	for i in 1 2 3 4; do
+		(cmp $m/big $W/big && cp $m/mid $m/par$i &&
+			cmp $m/par$i $EXP/mid) &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || { diag "parallel I/O"; return 1; }
+	done
+	rm -f $m/big $m/par* || return 1
+	return 0
+}
+
+# good NAME MOUNT-OPTS DEVICE: mount, exercise, umount.
+good() {
+	local name=$1 opts=$2 dev=$3
+
+	reset_export
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts" "$dev" "$MNT"; then
+		notok "$name: mount -o $opts $dev"
+		return
+	fi
+	if timeout -s KILL $((OPS_TIMEOUT * 3)) bash -c "$(declare -f exercise diag); MNT=$MNT W=$W EXP=$EXP exercise"; then
+		if umnt; then ok "$name"; else notok "$name: umount"; fi
+	else
+		umnt
+		notok "$name: exercise"
+	fi
+}
+
+# fault MODE AFTER OP EXPECT: mount over p9srv.py --fault MODE, run OP
+# (bash) under a time bound; EXPECT is "fail" (OP must fail within
+# FAIL_TIMEOUT with an I/O-ish error, not be killed) or "kill" (OP hangs
+# by design and is killed; the kill must work) or "any" (anything but a
+# hang).  Then umount must work.
+fault() {
+	local mode=$1 after=$2 op=$3 expect=$4 opts=${5:-version=9p2000.L}
+	local name="fault $mode after $after ($opts): $op" rc t0 t1 err
+
+	want "$name" || return
+	reset_export
+	# shellcheck disable=SC2086 # $mode may carry more options
+	srv_start --tcp 127.0.0.1:5650 --fault $mode --after "$after" ||
+		{ notok "$name: server"; return; }
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o "trans=tcp,port=5650,$opts" 127.0.0.1 "$MNT"; then
+		srv_stop
+		notok "$name: mount"
+		return
+	fi
+	t0=$(date +%s)
+	err=$(cd "$MNT" && timeout -s KILL $FAIL_TIMEOUT bash -c "$op" 2>&1 >/dev/null)
+	rc=$?
+	t1=$(date +%s)
+	diag "$mode: rc=$rc after $((t1 - t0)) s: $(echo "$err" | tail -n 2 | tr '\n' ' ')"
+	local verdict=ok
+	case $expect in
+	fail) [ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="rc $rc" ;;
+	kill) [ $rc -eq 137 ] || verdict="rc $rc, expected a hang" ;;
+	any) [ $rc -ne 137 ] || verdict="hung" ;;
+	esac
+	# After a dead connection, later operations must fail promptly too.
+	if [ "$expect" = fail ] && [ "$verdict" = ok ]; then
+		timeout -s KILL $FAIL_TIMEOUT ls "$MNT" >/dev/null 2>&1
+		[ $? -eq 137 ] && verdict="later ls hung"
+	fi
+	umnt || verdict="$verdict; umount failed"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+
+mkdir -p $W
+ip link set lo up 2>/dev/null
+if ! modprobe 9p || ! modprobe 9pnet_fd || ! grep -qw 9p /proc/filesystems; then
+	echo "Bail out! the 9p file system or 9pnet_fd does not load"
+	exit 1
+fi
+head -c 2097152 /dev/urandom >$W/big
+diag "9pnet_fd: $(modinfo -F filename 9pnet_fd 2>/dev/null)"
+
+# ---- p9srv.py in every dialect, on every transport ----
+if [ $QUICK = 1 ]; then VERSIONS="9p2000 9p2000.L"; else VERSIONS="9p2000 9p2000.u 9p2000.L"; fi
+for v in $VERSIONS; do
+	if want "tcp $v"; then
+		srv_start --tcp 127.0.0.1:5640 && good "p9srv tcp $v" "trans=tcp,port=5640,version=$v" 127.0.0.1
+		srv_stop
+	fi
+	if want "unix $v"; then
+		srv_start --unix $W/sock && good "p9srv unix $v" "trans=unix,version=$v" $W/sock
+		srv_stop
+	fi
+done
+if want "msize"; then
+	srv_start --tcp 127.0.0.1:5640 &&
+		good "p9srv tcp msize=1048576" "trans=tcp,port=5640,msize=1048576,version=9p2000.L" 127.0.0.1
+	srv_stop
+fi
+if want "reorder"; then
+	srv_start --tcp 127.0.0.1:5640 --reorder &&
+		good "p9srv tcp, replies out of order" "trans=tcp,port=5640,version=9p2000.L" 127.0.0.1
+	srv_stop
+fi
+if want "ipv6"; then
+	srv_start --tcp "[::1]:5641" &&
+		good "p9srv tcp ipv6 ::1" "trans=tcp,port=5641,version=9p2000.L" ::1
+	srv_stop
+fi
+if want "privport"; then
+	srv_start --tcp 127.0.0.1:5640 -v
+	reset_export
+	if mount -t 9p -o trans=tcp,port=5640,privport,version=9p2000.L 127.0.0.1 $MNT; then
+		lport=$(ss -tnH state established "( dport = :5640 )" 2>/dev/null |
+			awk '{print $3}' | sed 's/.*://' | head -n 1)
+		diag "privport: local port $lport"
+		if [ -n "$lport" ] && [ "$lport" -lt 1024 ] && ls $MNT >/dev/null; then
+			umnt && ok "p9srv tcp privport (port $lport)" || notok "privport umount"
+		else
+			umnt
+			notok "p9srv tcp privport: local port '$lport'"
+		fi
+	else
+		notok "p9srv tcp privport: mount"
+	fi
+	srv_stop
+fi
+for v in $VERSIONS; do
+	want "fd $v" || continue
+	reset_export
+	rm -f $W/fd.done
+	# The server hands one end of a socketpair to mount as rfdno=wfdno=.
+	(python3 "$SRV" --root "$EXP" --mount-fd mount -t 9p \
+		-o "trans=fd,rfdno={fd},wfdno={fd},version=$v" none "$MNT" \
+		>>$W/srv.log 2>&1; echo $? >$W/fd.done) &
+	for _ in $(seq 150); do mounted && break; [ -e $W/fd.done ] && break; sleep 0.2; done
+	if mounted && timeout -s KILL $((OPS_TIMEOUT * 3)) bash -c "$(declare -f exercise diag); MNT=$MNT W=$W EXP=$EXP exercise"; then
+		umnt && ok "p9srv fd (socketpair) $v" || notok "fd $v umount"
+	else
+		umnt
+		notok "p9srv fd (socketpair) $v"
+	fi
+	wait
+done
+if want "pipe"; then
+	# trans=fd over two FIFOs (not sockets), relayed to p9srv's socket.
+	reset_export
+	srv_start --unix $W/psock
+	rm -f $W/c2s $W/s2c
+	mkfifo $W/c2s $W/s2c
+	python3 -c '
+import os, socket, sys, threading
+w = os.open(sys.argv[2], os.O_WRONLY)
+r = os.open(sys.argv[3], os.O_RDONLY)
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+def up():
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        s.sendall(b)
+    s.shutdown(socket.SHUT_WR)
+threading.Thread(target=up, daemon=True).start()
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    os.write(w, b)
+' $W/psock $W/s2c $W/c2s &
+	RPID=$!
+	# Same open order as the relay: our read end, then our write end.
+	exec 5<$W/s2c 6>$W/c2s
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "trans=fd,rfdno=5,wfdno=6,version=9p2000.L" none $MNT &&
+		[ "$(cat $MNT/hello)" = hello ] && cp $W/big $MNT/big && cmp $W/big $MNT/big; then
+		umnt && ok "p9srv fd (pipes)" || notok "fd pipes umount"
+	else
+		umnt
+		notok "p9srv fd (pipes)"
+	fi
+	exec 5<&- 6>&-
+	kill "$RPID" 2>/dev/null
+	wait "$RPID" 2>/dev/null
+	srv_stop
+fi
+
+# ---- diod (9P2000.L) ----
+if [ $DIOD = 1 ] && command -v diod >/dev/null && want "diod"; then
+	for where in 127.0.0.1:5642 $W/diod.sock; do
+		reset_export
+		diod -f -n -e "$EXP" -l "$where" -L $W/diod.log &
+		DPID=$!
+		sleep 2
+		if [ "${where#/}" = "$where" ]; then
+			good "diod tcp" "trans=tcp,port=5642,version=9p2000.L,aname=$EXP" 127.0.0.1
+		else
+			good "diod unix" "trans=unix,version=9p2000.L,aname=$EXP" "$where"
+		fi
+		kill "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	done
+else
+	skip "diod not installed or disabled"
+fi
+
+# ---- faults ----
+READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
+fault drop 3 "$READ" fail
+fault drop 40 "$READ" fail
+fault trunc 5 "$READ" fail
+fault badtag 3 "$READ" fail
+fault bigsize 3 "$READ" fail
+fault garbage 3 "$READ" fail
+fault fat 3 "$READ" fail
+fault stall 3 "$READ" kill
+fault noflush 0 'cat block' kill
+if [ $QUICK = 0 ]; then
+	fault drop 3 "$READ" fail version=9p2000
+	fault badtag 2 "$READ" fail version=9p2000.u
+	fault garbage 10 "$READ" fail version=9p2000
+fi
+# Rerror storms: operations fail with random errors, nothing hangs.
+fault "errstorm --every 3" 10 'for i in $(seq 30); do cat hello mid dir/f1; ls dir; echo x >f$i; done' any
+
+# A request stuck at the server is flushed (Rflush comes back); the
+# connection must stay usable afterwards.
+name="flush: killed reader, then the mount still works"
+if want "$name"; then
+	reset_export
+	srv_start --tcp 127.0.0.1:5650
+	if mount -t 9p -o trans=tcp,port=5650,version=9p2000.L 127.0.0.1 $MNT; then
+		timeout -s KILL 3 cat $MNT/block
+		rc=$?
+		sleep 1
+		if [ $rc -eq 137 ] && [ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello)" = hello ] &&
+			timeout -s KILL $OPS_TIMEOUT cmp $MNT/mid $EXP/mid; then
+			umnt && ok "$name" || notok "$name: umount"
+		else
+			umnt
+			notok "$name (rc $rc)"
+		fi
+	else
+		notok "$name: mount"
+	fi
+	srv_stop
+fi
+
+# The server dies under a busy mount: everything fails promptly.
+name="server killed mid-transfer: I/O fails, umount works"
+if want "$name"; then
+	reset_export
+	srv_start --tcp 127.0.0.1:5650
+	if mount -t 9p -o trans=tcp,port=5650,version=9p2000.L 127.0.0.1 $MNT; then
+		(timeout -s KILL $FAIL_TIMEOUT bash -c "while :; do cp $W/big $MNT/x || exit 1; done") &
+		bg=$!
+		sleep 3
+		srv_stop
+		wait $bg
+		rc=$?
+		timeout -s KILL $FAIL_TIMEOUT cat $MNT/hello >/dev/null 2>&1
+		rc2=$?
+		diag "writer rc $rc, later read rc $rc2"
+		if [ $rc -ne 0 ] && [ $rc -ne 137 ] && [ $rc2 -ne 0 ] && [ $rc2 -ne 137 ]; then
+			umnt && ok "$name" || notok "$name: umount"
+		else
+			umnt
+			notok "$name (rc $rc, $rc2)"
+		fi
+	else
+		notok "$name: mount"
+	fi
+fi
+
+# Bad mount arguments fail cleanly.
+if want "badargs"; then
+	r=0
+	mount -t 9p -o trans=tcp,port=1 127.0.0.1 $MNT 2>/dev/null && { umount $MNT; r=1; }
+	mount -t 9p -o trans=tcp not-an-address $MNT 2>/dev/null && { umount $MNT; r=1; }
+	mount -t 9p -o trans=unix $W/nonexistent $MNT 2>/dev/null && { umount $MNT; r=1; }
+	mount -t 9p -o trans=fd,rfdno=77,wfdno=78 none $MNT 2>/dev/null && { umount $MNT; r=1; }
+	[ $r = 0 ] && ok "bad addresses and fds are refused" || notok "bad arguments mounted"
+fi
+
+# ---- the modules unload ----
+if want "unload"; then
+	if ! mounted && rmmod 9p 2>/dev/null; rmmod 9pnet_fd; then
+		ok "9pnet_fd unloads"
+	else
+		notok "9pnet_fd unloads: $(lsmod | grep 9p | tr '\n' ' ')"
+	fi
+fi
+
+echo "1..$n"
+if [ $failed -ne 0 ]; then
+	diag "$failed of $n failed; server log: $W/srv.log"
+	tail -n 30 $W/srv.log | sed 's/^/# /'
+	exit 1
+fi
+exit 0
