@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * v9fs-ng: names and directories: lookup, creation, removal, rename and
+ * readdir, for every dialect (the client translates).
+ *
+ * Dentries are not cached once unused (d_delete) and a cached dentry that
+ * is still pinned is revalidated by walking its name again, so the guest
+ * sees the server's namespace, not a memory of it.
+ */
+#define pr_fmt(fmt) "9p: " fmt
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/posix_acl.h>
+#include <linux/slab.h>
+#include "v9fs.h"
+
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+
+/**
+ * v9fs_dname - a dentry's name as a counted string
+ * @dentry: the dentry; its name must be stable (parent locked)
+ *
+ * Return: the name, pointing into the dentry.
+ */
+struct p9_str v9fs_dname(const struct dentry *dentry)
+{
+	struct p9_str s = {
+		.s = (const char *)dentry->d_name.name,
+		.len = dentry->d_name.len,
+	};
+
+	return s;
+}
+
+static struct p9_fid *v9fs_parent_fid(struct dentry *dentry)
+{
+	return v9fs_dentry_fid(dentry->d_parent);
+}
+
+/*
+ * Walk @dfid to @dentry's name and return the file's inode, keeping the
+ * walked fid with it.  Returns NULL if the name does not exist.
+ */
+static struct inode *v9fs_walk_inode(struct super_block *sb,
+				     struct p9_fid *dfid,
+				     struct dentry *dentry)
+{
+	struct p9_str name = v9fs_dname(dentry);
+	struct p9_attr attr;
+	struct inode *inode;
+	struct p9_fid *fid;
+	int err;
+
+	fid = p9_client_walk(dfid, 1, &name);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid) == -ENOENT ? NULL : ERR_CAST(fid);
+	fid->uid = dfid->uid;
+	err = p9_client_getattr(fid, V9FS_ATTR_MASK, &attr);
+	if (err) {
+		p9_fid_put(fid);
+		return ERR_PTR(err);
+	}
+	inode = v9fs_iget(sb, &attr);
+	if (IS_ERR(inode)) {
+		p9_fid_put(fid);
+		return inode;
+	}
+	v9fs_fid_add(inode, fid);
+	v9fs_mark_fresh(inode);
+	return inode;
+}
+
+static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,
+				  unsigned int flags)
+{
+	struct inode *inode;
+	struct p9_fid *dfid;
+
+	if (dentry->d_name.len > NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid))
+		return ERR_CAST(dfid);
+	inode = v9fs_walk_inode(dir->i_sb, dfid, dentry);
+	p9_fid_put(dfid);
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	return d_splice_alias(inode, dentry);
+}
+
+/* Make @dentry (just created on the server under @dfid) positive. */
+static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
+			    struct p9_fid *dfid)
+{
+	struct inode *inode;
+
+	inode = v9fs_walk_inode(dir->i_sb, dfid, dentry);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	if (!inode)
+		return -ENOENT;	/* removed again by someone else */
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+/* Make @dentry positive from the open fid of the file just created. */
+static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
+				 struct p9_fid *ofid)
+{
+	struct p9_attr attr;
+	struct inode *inode;
+	int err;
+
+	err = p9_client_getattr(ofid, V9FS_ATTR_MASK, &attr);
+	if (err)
+		return err;
+	inode = v9fs_iget(dir->i_sb, &attr);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+static kgid_t v9fs_new_gid(struct inode *dir)
+{
+	return (dir->i_mode & S_ISGID) ? dir->i_gid : current_fsgid();
+}
+
+/* POSIX ACLs for a new file: fold the default ACL into @mode. */
+static int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
+			    struct posix_acl **dacl, struct posix_acl **acl)
+{
+	*dacl = NULL;
+	*acl = NULL;
+	if (!IS_POSIXACL(dir))
+		return 0;
+	return posix_acl_create(dir, mode, dacl, acl);
+}
+
+static int v9fs_acl_finish(struct dentry *dentry, struct posix_acl *dacl,
+			   struct posix_acl *acl, int err)
+{
+	if (!err && d_really_is_positive(dentry) && (dacl || acl))
+		err = v9fs_init_acl(NULL, d_inode(dentry), dacl, acl);
+	posix_acl_release(dacl);
+	posix_acl_release(acl);
+	return err;
+}
+
+/*
+ * Create and open a regular file.  On success @dentry is positive and
+ * *@ofidp is the open fid (with the Linux @flags it was opened with).
+ */
+static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
+			  umode_t mode, int flags, struct p9_fid **ofidp)
+{
+	struct posix_acl *dacl, *acl;
+	struct p9_fid *dfid, *ofid;
+	struct p9_qid qid;
+	int err;
+
+	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
+	if (err)
+		return err;
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid)) {
+		err = PTR_ERR(dfid);
+		goto out_acl;
+	}
+	ofid = p9_client_walk(dfid, 0, NULL);
+	if (IS_ERR(ofid)) {
+		err = PTR_ERR(ofid);
+		goto out_dfid;
+	}
+	ofid->uid = dfid->uid;
+	err = p9_client_fcreate(ofid, v9fs_dname(dentry),
+				v9fs_open_flags(flags) | O_CREAT | O_EXCL,
+				S_IFREG | (mode & S_IALLUGO),
+				v9fs_new_gid(dir), &qid);
+	if (err) {
+		p9_fid_put(ofid);
+		goto out_dfid;
+	}
+	err = v9fs_instantiate_open(dir, dentry, ofid);
+	if (err)
+		p9_fid_put(ofid);
+	else
+		*ofidp = ofid;
+out_dfid:
+	p9_fid_put(dfid);
+out_acl:
+	return v9fs_acl_finish(dentry, dacl, acl, err);
+}
+
+static int v9fs_atomic_open(struct inode *dir, struct dentry *dentry,
+			    struct file *file, unsigned int flags,
+			    umode_t mode)
+{
+	struct dentry *res = NULL;
+	struct p9_fid *ofid;
+	int err;
+
+	if (d_in_lookup(dentry)) {
+		res = v9fs_lookup(dir, dentry, 0);
+		if (IS_ERR(res))
+			return PTR_ERR(res);
+		if (res)
+			dentry = res;
+	}
+	if (!(flags & O_CREAT) || d_really_is_positive(dentry))
+		return finish_no_open(file, res);
+
+	err = v9fs_do_create(dir, dentry, mode, flags, &ofid);
+	if (err == -EEXIST && !(flags & O_EXCL)) {
+		/* Lost a race with another creator: open what is there. */
+		struct p9_fid *dfid = v9fs_parent_fid(dentry);
+
+		if (IS_ERR(dfid)) {
+			err = PTR_ERR(dfid);
+		} else {
+			err = v9fs_instantiate(dir, dentry, dfid);
+			p9_fid_put(dfid);
+		}
+		if (!err)
+			return finish_no_open(file, res);
+	}
+	if (err)
+		goto out;
+
+	file->f_mode |= FMODE_CREATED;
+	err = finish_open(file, dentry, generic_file_open);
+	if (err) {
+		p9_fid_put(ofid);
+		goto out;
+	}
+	err = v9fs_finish_open_fid(d_inode(dentry), file, ofid);
+out:
+	dput(res);
+	return err;
+}
+
+static int v9fs_create(struct user_namespace *mnt_userns, struct inode *dir,
+		       struct dentry *dentry, umode_t mode, bool excl)
+{
+	struct p9_fid *ofid;
+	int err;
+
+	err = v9fs_do_create(dir, dentry, mode, O_RDONLY, &ofid);
+	if (!err)
+		p9_fid_put(ofid);
+	return err;
+}
+
+static int v9fs_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
+		      struct dentry *dentry, umode_t mode)
+{
+	struct posix_acl *dacl, *acl;
+	struct p9_fid *dfid;
+	struct p9_qid qid;
+	int err;
+
+	mode |= S_IFDIR;
+	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
+	if (err)
+		return err;
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid)) {
+		err = PTR_ERR(dfid);
+		goto out;
+	}
+	err = p9_client_mkdir(dfid, v9fs_dname(dentry), mode & S_IALLUGO,
+			      v9fs_new_gid(dir), &qid);
+	if (!err)
+		err = v9fs_instantiate(dir, dentry, dfid);
+	p9_fid_put(dfid);
+out:
+	return v9fs_acl_finish(dentry, dacl, acl, err);
+}
+
+static int v9fs_symlink(struct user_namespace *mnt_userns, struct inode *dir,
+			struct dentry *dentry, const char *symname)
+{
+	struct p9_str target = { .s = symname, .len = strlen(symname) };
+	struct p9_fid *dfid;
+	struct p9_qid qid;
+	int err;
+
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid))
+		return PTR_ERR(dfid);
+	err = p9_client_symlink(dfid, v9fs_dname(dentry), target,
+				v9fs_new_gid(dir), &qid);
+	if (!err)
+		err = v9fs_instantiate(dir, dentry, dfid);
+	p9_fid_put(dfid);
+	return err;
+}
+
+static int v9fs_mknod(struct user_namespace *mnt_userns, struct inode *dir,
+		      struct dentry *dentry, umode_t mode, dev_t rdev)
+{
+	struct posix_acl *dacl, *acl;
+	struct p9_fid *dfid;
+	struct p9_qid qid;
+	int err;
+
+	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
+	if (err)
+		return err;
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid)) {
+		err = PTR_ERR(dfid);
+		goto out;
+	}
+	if (!S_ISCHR(mode) && !S_ISBLK(mode))
+		rdev = 0;
+	err = p9_client_mknod(dfid, v9fs_dname(dentry), mode, rdev,
+			      v9fs_new_gid(dir), &qid);
+	if (!err)
+		err = v9fs_instantiate(dir, dentry, dfid);
+	p9_fid_put(dfid);
+out:
+	return v9fs_acl_finish(dentry, dacl, acl, err);
+}
+
+static int v9fs_link(struct dentry *old, struct inode *dir,
+		     struct dentry *dentry)
+{
+	struct p9_fid *dfid, *fid;
+	int err;
+
+	fid = v9fs_dentry_fid(old);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid);
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid)) {
+		p9_fid_put(fid);
+		return PTR_ERR(dfid);
+	}
+	err = p9_client_link(dfid, fid, v9fs_dname(dentry));
+	if (!err)
+		err = v9fs_instantiate(dir, dentry, dfid);
+	p9_fid_put(dfid);
+	p9_fid_put(fid);
+	return err;
+}
+
+/* @inode lost a name on the server. */
+static void v9fs_unlinked(struct inode *inode, bool isdir)
+{
+	if (isdir)
+		clear_nlink(inode);
+	else if (inode->i_nlink)
+		drop_nlink(inode);
+	if (!inode->i_nlink)
+		set_bit(V9FS_INO_GONE, &V9I(inode)->flags);
+}
+
+static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
+{
+	struct inode *inode = d_inode(dentry);
+	struct p9_fid *dfid, *fid, *clone;
+	int err;
+
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid))
+		return PTR_ERR(dfid);
+	err = p9_client_unlinkat(dfid, v9fs_dname(dentry), flags);
+	p9_fid_put(dfid);
+	if (err == -EOPNOTSUPP) {
+		/* A dialect without unlinkat: remove through a fid. */
+		fid = v9fs_dentry_fid(dentry);
+		if (IS_ERR(fid))
+			return PTR_ERR(fid);
+		clone = p9_client_walk(fid, 0, NULL);
+		p9_fid_put(fid);
+		if (IS_ERR(clone))
+			return PTR_ERR(clone);
+		err = p9_client_remove(clone);
+	}
+	if (err)
+		return err;
+	v9fs_unlinked(inode, flags & P9_AT_REMOVEDIR);
+	return 0;
+}
+
+static int v9fs_unlink(struct inode *dir, struct dentry *dentry)
+{
+	return v9fs_remove(dir, dentry, 0);
+}
+
+static int v9fs_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	return v9fs_remove(dir, dentry, P9_AT_REMOVEDIR);
+}
+
+static int v9fs_rename(struct user_namespace *mnt_userns,
+		       struct inode *old_dir, struct dentry *old_dentry,
+		       struct inode *new_dir, struct dentry *new_dentry,
+		       unsigned int flags)
+{
+	struct v9fs_sb *v9s = V9SB(old_dir->i_sb);
+	struct p9_fid *fid, *odfid, *ndfid;
+	struct inode *target;
+	int err;
+
+	/* NOREPLACE is checked by the VFS; exchange and whiteout are not ours */
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;
+
+	fid = v9fs_dentry_fid(old_dentry);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid);
+	odfid = v9fs_parent_fid(old_dentry);
+	if (IS_ERR(odfid)) {
+		err = PTR_ERR(odfid);
+		goto out_fid;
+	}
+	ndfid = v9fs_parent_fid(new_dentry);
+	if (IS_ERR(ndfid)) {
+		err = PTR_ERR(ndfid);
+		goto out_odfid;
+	}
+
+	down_write(&v9s->rename_sem);
+	err = p9_client_rename(fid, odfid, v9fs_dname(old_dentry), ndfid,
+			       v9fs_dname(new_dentry));
+	up_write(&v9s->rename_sem);
+
+	if (!err && d_really_is_positive(new_dentry)) {
+		target = d_inode(new_dentry);
+		v9fs_unlinked(target, S_ISDIR(target->i_mode));
+	}
+	p9_fid_put(ndfid);
+out_odfid:
+	p9_fid_put(odfid);
+out_fid:
+	p9_fid_put(fid);
+	return err;
+}
+
+/* ---- readdir ---- */
+
+/**
+ * struct v9fs_rdbuf - readdir state of an open directory (fid->fs_private)
+ * @buf: raw entries as the server sent them
+ * @size: capacity of @buf
+ * @len: bytes in @buf
+ * @off: bytes of @buf consumed
+ * @base: directory offset @buf was read from
+ * @next: f_pos the entry at @off belongs to; a seek elsewhere discards
+ *	the buffer
+ *
+ * Used under the file's f_pos lock only.
+ */
+struct v9fs_rdbuf {
+	u8 *buf;
+	u32 size;
+	u32 len;
+	u32 off;
+	u64 base;
+	loff_t next;
+};
+
+static unsigned char v9fs_dtype(const struct p9_dirent *de)
+{
+	switch (de->type) {
+	case DT_FIFO:
+	case DT_CHR:
+	case DT_DIR:
+	case DT_BLK:
+	case DT_REG:
+	case DT_LNK:
+	case DT_SOCK:
+		return de->type;
+	}
+	if (de->qid.type & P9_QTDIR)
+		return DT_DIR;
+	if (de->qid.type & P9_QTSYMLINK)
+		return DT_LNK;
+	return DT_UNKNOWN;
+}
+
+static bool v9fs_dirent_name_ok(struct p9_str name)
+{
+	if (name.len > NAME_MAX)
+		return false;
+	if ((name.len == 1 && name.s[0] == '.') ||
+	    (name.len == 2 && name.s[0] == '.' && name.s[1] == '.'))
+		return true;
+	return p9_str_is_name(name);
+}
+
+static struct v9fs_rdbuf *v9fs_rdbuf(struct p9_fid *fid)
+{
+	struct v9fs_rdbuf *rd = fid->fs_private;
+	u32 size;
+
+	if (rd)
+		return rd;
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+	if (!rd)
+		return NULL;
+	size = clamp_t(u32, p9_client_iosize(fid), 512, (128U << 10));
+	rd->buf = kvmalloc(size, GFP_KERNEL);
+	if (!rd->buf) {
+		kfree(rd);
+		return NULL;
+	}
+	rd->size = size;
+	fid->fs_private = rd;
+	return rd;
+}
+
+/**
+ * v9fs_rdbuf_free - free the readdir state of a fid being closed
+ * @fid: the open fid
+ */
+void v9fs_rdbuf_free(struct p9_fid *fid)
+{
+	struct v9fs_rdbuf *rd = fid->fs_private;
+
+	if (!rd)
+		return;
+	fid->fs_private = NULL;
+	kvfree(rd->buf);
+	kfree(rd);
+}
+
+static int v9fs_rdread(struct p9_fid *fid, struct v9fs_rdbuf *rd, u64 from)
+{
+	int n;
+
+	n = p9_client_readdir(fid, from, rd->buf, rd->size);
+	if (n < 0)
+		return n;
+	if (n > rd->size)
+		return -EIO;
+	rd->len = n;
+	rd->off = 0;
+	rd->base = from;
+	return n;
+}
+
+/*
+ * Fill @rd so that its next entry is the one at directory offset @pos.
+ * 9P2000.L offsets are server cookies: read there.  Before 9P2000.L a
+ * directory is a byte stream the server only reads onward from where the
+ * last read ended (or from 0), so a seek elsewhere is done by reading
+ * through from the start.  Returns the bytes available, 0 at the end.
+ */
+static int v9fs_rdfill(struct p9_fid *fid, struct v9fs_rdbuf *rd, loff_t pos)
+{
+	u64 from = pos, end = rd->base + rd->len;
+	int n;
+
+	if (p9_client_dialect(fid->clnt) != P9_DOTL && pos) {
+		if (rd->len && pos >= rd->base && pos < end) {
+			rd->off = pos - rd->base;
+			rd->next = pos;
+			return rd->len - rd->off;
+		}
+		from = (rd->len && pos >= end) ? end : 0;
+		for (;;) {
+			n = v9fs_rdread(fid, rd, from);
+			if (n <= 0)
+				return n;
+			if (pos < from + n)
+				break;
+			from += n;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+		}
+		rd->off = pos - from;
+		rd->next = pos;
+		return rd->len - rd->off;
+	}
+	n = v9fs_rdread(fid, rd, from);
+	rd->next = pos;
+	return n;
+}
+
+static int v9fs_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct p9_fid *fid = file->private_data;
+	struct v9fs_rdbuf *rd;
+	struct p9_dirent de;
+	int n, used;
+
+	rd = v9fs_rdbuf(fid);
+	if (!rd)
+		return -ENOMEM;
+	for (;;) {
+		if (rd->off >= rd->len || rd->next != ctx->pos) {
+			n = v9fs_rdfill(fid, rd, ctx->pos);
+			if (n <= 0)
+				return n;
+		}
+		while (rd->off < rd->len) {
+			used = p9_client_next_dirent(fid->clnt,
+						     rd->buf + rd->off,
+						     rd->len - rd->off,
+						     rd->base + rd->off, &de);
+			if (used <= 0 || used > rd->len - rd->off) {
+				rd->len = 0;
+				return -EIO;
+			}
+			if (v9fs_dirent_name_ok(de.name)) {
+				if (!dir_emit(ctx, de.name.s, de.name.len,
+					      de.qid.path, v9fs_dtype(&de)))
+					return 0;	/* resume at this entry */
+			} else {
+				pr_warn_ratelimited("server sent a bad name in a directory; skipped\n");
+			}
+			rd->off += used;
+			ctx->pos = de.offset;
+			rd->next = de.offset;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+}
+
+static int v9fs_dir_release(struct inode *inode, struct file *file)
+{
+	v9fs_rdbuf_free(file->private_data);
+	return v9fs_release(inode, file);
+}
+
+static int v9fs_dir_fsync(struct file *file, loff_t start, loff_t end,
+			  int datasync)
+{
+	return p9_client_fsync(file->private_data, datasync);
+}
+
+const struct file_operations v9fs_dir_fops = {
+	.open		= v9fs_open,
+	.release	= v9fs_dir_release,
+	.iterate_shared	= v9fs_iterate,
+	.read		= generic_read_dir,
+	.llseek		= generic_file_llseek,
+	.fsync		= v9fs_dir_fsync,
+};
+
+const struct inode_operations v9fs_dir_iops = {
+	.lookup		= v9fs_lookup,
+	.atomic_open	= v9fs_atomic_open,
+	.create		= v9fs_create,
+	.mkdir		= v9fs_mkdir,
+	.rmdir		= v9fs_rmdir,
+	.unlink		= v9fs_unlink,
+	.symlink	= v9fs_symlink,
+	.link		= v9fs_link,
+	.mknod		= v9fs_mknod,
+	.rename		= v9fs_rename,
+	.getattr	= v9fs_getattr,
+	.setattr	= v9fs_setattr,
+	.permission	= v9fs_permission,
+	.listxattr	= v9fs_listxattr,
+	.get_acl	= v9fs_get_acl,
+	.set_acl	= v9fs_set_acl,
+};
+
+/* ---- dentries ---- */
+
+static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct inode *inode;
+	struct dentry *parent;
+	struct name_snapshot name;
+	struct p9_fid *dfid, *fid;
+	struct p9_str s;
+	int ret;
+
+	inode = d_inode_rcu(dentry);
+	if (!inode || v9fs_is_stale(inode))
+		return 0;
+	if (IS_ROOT(dentry))
+		return 1;
+	if (flags & LOOKUP_RCU)
+		return -ECHILD;
+
+	parent = dget_parent(dentry);
+	dfid = v9fs_dentry_fid(parent);
+	dput(parent);
+	if (IS_ERR(dfid))
+		return PTR_ERR(dfid) == -ENOENT ? 0 : PTR_ERR(dfid);
+	take_dentry_name_snapshot(&name, dentry);
+	s.s = (const char *)name.name.name;
+	s.len = name.name.len;
+	fid = p9_client_walk(dfid, 1, &s);
+	release_dentry_name_snapshot(&name);
+	p9_fid_put(dfid);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid) == -ENOENT ? 0 : PTR_ERR(fid);
+	ret = fid->qid.path == V9I(inode)->qid.path;
+	p9_fid_put(fid);
+	return ret;
+}
+
+const struct dentry_operations v9fs_dentry_ops = {
+	.d_revalidate	= v9fs_d_revalidate,
+	.d_delete	= always_delete_dentry,
+};

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * v9fs-ng: inodes.
+ *
+ * There is one live inode per server file in every cache mode.  Inodes
+ * are hashed by qid.path and matched on qid.path, file type and (when the
+ * server reports one) generation.  A server may reuse a qid.path once a
+ * file is gone; when a looked-up file has the path of a live inode but a
+ * different type or generation, that inode is marked stale (it is never
+ * found again, its dentries fail revalidation, attribute requests return
+ * -ESTALE) and a new inode is made for the new file.
+ *
+ * Attributes come from one place, struct p9_attr, whatever the dialect;
+ * nothing from the server is trusted: file types are checked, times and
+ * counts clamped, unknown owners mapped to dfltuid/dfltgid.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include <linux/sizes.h>
+#include <linux/pagemap.h>
+#include <linux/posix_acl.h>
+#include <linux/slab.h>
+#include <linux/xattr.h>
+#include "v9fs.h"
+
+struct kmem_cache *v9fs_inode_cachep;
+
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+
+static bool v9fs_valid_type(umode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The file type a server reported: from the mode, or from the qid when
+ * the mode carries no type at all (servers that store whatever mode a
+ * client once sent).  0 if there is no valid type.
+ */
+static umode_t v9fs_attr_type(const struct p9_attr *attr)
+{
+	umode_t type = attr->mode & S_IFMT;
+
+	if (!(attr->valid & P9_GETATTR_MODE))
+		return 0;
+	if (!type) {
+		if (attr->qid.type & P9_QTDIR)
+			type = S_IFDIR;
+		else if (attr->qid.type & P9_QTSYMLINK)
+			type = S_IFLNK;
+		else
+			type = S_IFREG;
+	}
+	return v9fs_valid_type(type) ? type : 0;
+}
+
+static int v9fs_inode_test(struct inode *inode, void *data)
+{
+	const struct p9_attr *attr = data;
+	struct v9fs_inode *v9i = V9I(inode);
+
+	/* An unlinked file's path may already name a new file. */
+	if (v9i->qid.path != attr->qid.path || v9fs_is_stale(inode) ||
+	    test_bit(V9FS_INO_GONE, &v9i->flags))
+		return 0;
+	if ((inode->i_mode & S_IFMT) != v9fs_attr_type(attr) ||
+	    (v9i->gen_valid && (attr->valid & P9_GETATTR_GEN) &&
+	     v9i->gen != attr->gen)) {
+		/* Same path, another file: retire the old inode. */
+		set_bit(V9FS_INO_STALE, &v9i->flags);
+		return 0;
+	}
+	return 1;
+}
+
+static int v9fs_inode_set(struct inode *inode, void *data)
+{
+	const struct p9_attr *attr = data;
+	struct v9fs_inode *v9i = V9I(inode);
+
+	v9i->qid = attr->qid;
+	inode->i_ino = attr->qid.path;
+	inode->i_mode = v9fs_attr_type(attr);
+	return 0;
+}
+
+static struct timespec64 v9fs_time(u64 sec, u64 nsec)
+{
+	struct timespec64 ts;
+
+	ts.tv_sec = (time64_t)sec;
+	ts.tv_nsec = nsec < NSEC_PER_SEC ? nsec : 0;
+	return ts;
+}
+
+/**
+ * v9fs_apply_attr - update an inode from attributes the server sent
+ * @inode: the inode
+ * @attr: the attributes; fields not in @attr->valid are left alone
+ *
+ * Return: 0, or -ESTALE if the file type changed (the inode is then
+ * marked stale).
+ */
+int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
+{
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+	struct v9fs_inode *v9i = V9I(inode);
+	u64 valid = attr->valid;
+	bool changed = false;
+	kuid_t uid;
+	kgid_t gid;
+
+	if ((valid & P9_GETATTR_MODE) &&
+	    (inode->i_mode & S_IFMT) != v9fs_attr_type(attr)) {
+		set_bit(V9FS_INO_STALE, &v9i->flags);
+		return -ESTALE;
+	}
+
+	spin_lock(&inode->i_lock);
+	if (valid & P9_GETATTR_MODE)
+		inode->i_mode = (inode->i_mode & S_IFMT) |
+				(attr->mode & S_IALLUGO);
+	if (valid & P9_GETATTR_UID) {
+		uid = make_kuid(&init_user_ns, attr->uid);
+		inode->i_uid = (attr->uid == (u32)-1 || !uid_valid(uid)) ?
+			       v9s->o.dfltuid : uid;
+	}
+	if (valid & P9_GETATTR_GID) {
+		gid = make_kgid(&init_user_ns, attr->gid);
+		inode->i_gid = (attr->gid == (u32)-1 || !gid_valid(gid)) ?
+			       v9s->o.dfltgid : gid;
+	}
+	if (valid & P9_GETATTR_NLINK)
+		set_nlink(inode, min_t(u64, attr->nlink, UINT_MAX));
+	if ((valid & P9_GETATTR_RDEV) &&
+	    (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)))
+		inode->i_rdev = new_decode_dev((u32)attr->rdev);
+	if (valid & P9_GETATTR_ATIME)
+		inode->i_atime = v9fs_time(attr->atime_sec, attr->atime_nsec);
+	if (valid & P9_GETATTR_MTIME) {
+		struct timespec64 mt = v9fs_time(attr->mtime_sec,
+						 attr->mtime_nsec);
+
+		changed |= !timespec64_equal(&mt, &inode->i_mtime);
+		inode->i_mtime = mt;
+	}
+	if (valid & P9_GETATTR_CTIME)
+		inode->i_ctime = v9fs_time(attr->ctime_sec, attr->ctime_nsec);
+	if (valid & P9_GETATTR_SIZE) {
+		loff_t size = min_t(u64, attr->size, MAX_LFS_FILESIZE);
+
+		changed |= size != i_size_read(inode);
+		i_size_write(inode, size);
+	}
+	if (valid & P9_GETATTR_BLOCKS)
+		inode->i_blocks = attr->blocks;
+	if (attr->blksize && is_power_of_2(attr->blksize) &&
+	    attr->blksize >= 512 && attr->blksize <= SZ_1M)
+		inode->i_blkbits = ilog2(attr->blksize);
+	else
+		inode->i_blkbits = PAGE_SHIFT;
+	if (valid & P9_GETATTR_GEN) {
+		v9i->gen = attr->gen;
+		v9i->gen_valid = true;
+	}
+	spin_unlock(&inode->i_lock);
+
+	/*
+	 * The file changed on the server: drop clean cached pages (only
+	 * mmap fills the page cache) so new mappings see the new data.
+	 */
+	if (changed && S_ISREG(inode->i_mode) && inode->i_mapping->nrpages)
+		invalidate_mapping_pages(inode->i_mapping, 0, -1);
+	return 0;
+}
+
+static void v9fs_set_ops(struct inode *inode, bool nodevmap)
+{
+	switch (inode->i_mode & S_IFMT) {
+	case S_IFDIR:
+		inode->i_op = &v9fs_dir_iops;
+		inode->i_fop = &v9fs_dir_fops;
+		break;
+	case S_IFLNK:
+		inode->i_op = &v9fs_symlink_iops;
+		break;
+	case S_IFREG:
+		inode->i_op = &v9fs_file_iops;
+		inode->i_fop = &v9fs_file_fops;
+		inode->i_mapping->a_ops = &v9fs_aops;
+		break;
+	default:
+		if (nodevmap) {
+			/* Opened through the server like a regular file. */
+			inode->i_op = &v9fs_file_iops;
+			inode->i_fop = &v9fs_file_fops;
+			inode->i_mapping->a_ops = &v9fs_aops;
+		} else {
+			inode->i_op = &v9fs_special_iops;
+			init_special_inode(inode, inode->i_mode,
+					   inode->i_rdev);
+		}
+		break;
+	}
+}
+
+/**
+ * v9fs_iget - the inode of a server file
+ * @sb: the super block
+ * @attr: the file's attributes from p9_client_getattr() (qid and mode
+ *	must be valid)
+ *
+ * Return: a referenced inode (found and updated, or new), or an ERR_PTR.
+ */
+struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr)
+{
+	struct p9_attr *a = (struct p9_attr *)attr;
+	struct inode *inode;
+	int err;
+
+	if (!v9fs_attr_type(attr)) {
+		pr_warn_ratelimited("9p: server sent a bad file type (mode 0%o)\n",
+				    attr->mode);
+		return ERR_PTR(-EIO);
+	}
+
+	inode = iget5_locked(sb, (unsigned long)attr->qid.path,
+			     v9fs_inode_test, v9fs_inode_set, a);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	if (!(inode->i_state & I_NEW)) {
+		err = v9fs_apply_attr(inode, attr);
+		if (err) {
+			iput(inode);
+			return ERR_PTR(err);
+		}
+		return inode;
+	}
+
+	/* What a dialect may not report: one link, the default owner. */
+	inode->i_blkbits = PAGE_SHIFT;
+	set_nlink(inode, 1);
+	inode->i_uid = V9SB(sb)->o.dfltuid;
+	inode->i_gid = V9SB(sb)->o.dfltgid;
+	v9fs_apply_attr(inode, attr);
+	v9fs_set_ops(inode, V9SB(sb)->o.nodevmap);
+	unlock_new_inode(inode);
+	return inode;
+}
+
+/**
+ * v9fs_refresh - reread an inode's attributes from the server
+ * @inode: the inode
+ * @dentry: a dentry of it, or NULL
+ *
+ * Return: 0 or a negative errno.
+ */
+int v9fs_refresh(struct inode *inode, struct dentry *dentry)
+{
+	struct p9_attr attr;
+	struct p9_fid *fid;
+	int err;
+
+	if (v9fs_is_stale(inode))
+		return -ESTALE;
+	fid = v9fs_attr_fid(inode, dentry);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid);
+	err = p9_client_getattr(fid, V9FS_ATTR_MASK, &attr);
+	p9_fid_put(fid);
+	if (err)
+		return err;
+	return v9fs_apply_attr(inode, &attr);
+}
+
+/**
+ * v9fs_mark_fresh - note that a lookup just read an inode's attributes
+ * @inode: the inode
+ *
+ * The stat(2) that follows a lookup in the same tick uses them instead of
+ * asking the server a second time; once only.
+ */
+void v9fs_mark_fresh(struct inode *inode)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+
+	WRITE_ONCE(v9i->stamp, jiffies);
+	set_bit(V9FS_INO_FRESH, &v9i->flags);
+}
+
+static bool v9fs_take_fresh(struct inode *inode)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+
+	return test_and_clear_bit(V9FS_INO_FRESH, &v9i->flags) &&
+	       time_before_eq(jiffies, READ_ONCE(v9i->stamp) + 1);
+}
+
+/**
+ * v9fs_getattr - inode_operations.getattr: stat(2) from the server
+ * @mnt_userns: the mount's user namespace
+ * @path: what to stat
+ * @stat: filled in
+ * @request_mask: STATX_* wanted
+ * @flags: AT_STATX_* sync flags
+ *
+ * Return: 0 or a negative errno.
+ */
+int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
+		 struct kstat *stat, u32 request_mask, unsigned int flags)
+{
+	struct inode *inode = d_inode(path->dentry);
+	int err;
+
+	if ((flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
+	    !v9fs_take_fresh(inode)) {
+		err = v9fs_refresh(inode, path->dentry);
+		if (err)
+			return err;
+	}
+	generic_fillattr(mnt_userns, inode, stat);
+	return 0;
+}
+
+/**
+ * v9fs_setattr - inode_operations.setattr: chmod, chown, truncate, utimes
+ * @mnt_userns: the mount's user namespace
+ * @dentry: the file
+ * @iattr: what to change
+ *
+ * Sent to the server as one Tsetattr (or the dialect's equivalent); times
+ * without ATTR_[AM]TIME_SET are set by the server to its "now".
+ *
+ * Return: 0 or a negative errno.
+ */
+int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		 struct iattr *iattr)
+{
+	struct inode *inode = d_inode(dentry);
+	unsigned int ia = iattr->ia_valid;
+	struct p9_iattr pia = {};
+	struct p9_fid *fid;
+	int err;
+
+	if (v9fs_is_stale(inode))
+		return -ESTALE;
+	err = setattr_prepare(mnt_userns, dentry, iattr);
+	if (err)
+		return err;
+	v9fs_clear_fresh(inode);
+
+	if (ia & ATTR_MODE) {
+		pia.valid |= P9_ATTR_MODE;
+		/* With the type: some servers store the mode whole. */
+		pia.mode = (iattr->ia_mode & S_IALLUGO) |
+			   (inode->i_mode & S_IFMT);
+	}
+	if (ia & ATTR_UID) {
+		pia.valid |= P9_ATTR_UID;
+		pia.uid = from_kuid(&init_user_ns, iattr->ia_uid);
+	}
+	if (ia & ATTR_GID) {
+		pia.valid |= P9_ATTR_GID;
+		pia.gid = from_kgid(&init_user_ns, iattr->ia_gid);
+	}
+	if (ia & ATTR_SIZE) {
+		pia.valid |= P9_ATTR_SIZE;
+		pia.size = iattr->ia_size;
+	}
+	if (ia & ATTR_ATIME) {
+		pia.valid |= P9_ATTR_ATIME;
+		if (ia & ATTR_ATIME_SET) {
+			pia.valid |= P9_ATTR_ATIME_SET;
+			pia.atime_sec = iattr->ia_atime.tv_sec;
+			pia.atime_nsec = iattr->ia_atime.tv_nsec;
+		}
+	}
+	if (ia & ATTR_MTIME) {
+		pia.valid |= P9_ATTR_MTIME;
+		if (ia & ATTR_MTIME_SET) {
+			pia.valid |= P9_ATTR_MTIME_SET;
+			pia.mtime_sec = iattr->ia_mtime.tv_sec;
+			pia.mtime_nsec = iattr->ia_mtime.tv_nsec;
+		}
+	}
+	if (ia & ATTR_CTIME)
+		pia.valid |= P9_ATTR_CTIME;
+
+	if ((ia & ATTR_SIZE) && S_ISREG(inode->i_mode)) {
+		/* Dirty mmap pages must not land after the truncation. */
+		err = filemap_write_and_wait(inode->i_mapping);
+		if (err)
+			return err;
+	}
+
+	if (pia.valid) {
+		if ((ia & ATTR_FILE) && iattr->ia_file->private_data)
+			fid = p9_fid_get(iattr->ia_file->private_data);
+		else
+			fid = v9fs_dentry_fid(dentry);
+		if (IS_ERR(fid) && PTR_ERR(fid) == -ENOENT)
+			fid = v9fs_attr_fid(inode, NULL);
+		if (IS_ERR(fid))
+			return PTR_ERR(fid);
+		err = p9_client_setattr(fid, &pia);
+		p9_fid_put(fid);
+		if (err == -ENOENT) {
+			/* The name is gone; an open file may still reach it. */
+			fid = v9fs_open_fid_find(inode);
+			if (fid) {
+				err = p9_client_setattr(fid, &pia);
+				p9_fid_put(fid);
+			}
+		}
+		if (err)
+			return err;
+	}
+
+	if ((ia & ATTR_SIZE) && iattr->ia_size != i_size_read(inode))
+		truncate_setsize(inode, iattr->ia_size);
+	else if (ia & ATTR_SIZE)
+		truncate_pagecache(inode, iattr->ia_size);
+	setattr_copy(mnt_userns, inode, iattr);
+
+	if ((ia & ATTR_MODE) && IS_POSIXACL(inode))
+		err = posix_acl_chmod(mnt_userns, inode, inode->i_mode);
+	return err;
+}
+
+/**
+ * v9fs_permission - inode_operations.permission
+ * @mnt_userns: the mount's user namespace
+ * @inode: the inode
+ * @mask: MAY_* bits
+ *
+ * Every access mode checks locally (mode bits, and ACLs with posixacl)
+ * from the attributes the server last reported, as Linux's client does;
+ * the server checks again in its own terms.  access=<uid> admits only
+ * that user.
+ *
+ * Return: 0 or a negative errno.
+ */
+int v9fs_permission(struct user_namespace *mnt_userns, struct inode *inode,
+		    int mask)
+{
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+
+	if (v9fs_is_stale(inode))
+		return -ESTALE;
+	if (v9s->o.access == V9FS_ACCESS_SINGLE &&
+	    !uid_eq(current_fsuid(), v9s->o.single_uid))
+		return -EPERM;
+	return generic_permission(mnt_userns, inode, mask);
+}
+
+/**
+ * v9fs_evict_inode - super_operations.evict_inode
+ * @inode: the inode going away
+ *
+ * Writes back what shared mappings dirtied, then puts the inode's fids.
+ */
+void v9fs_evict_inode(struct inode *inode)
+{
+	if (inode->i_mapping->nrpages)
+		filemap_write_and_wait(inode->i_mapping);
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+	v9fs_inode_drop_fids(inode);
+}
+
+static const char *v9fs_get_link(struct dentry *dentry, struct inode *inode,
+				 struct delayed_call *done)
+{
+	struct p9_fid *fid;
+	char *target;
+	int err;
+
+	if (!dentry)
+		return ERR_PTR(-ECHILD);
+	fid = v9fs_dentry_fid(dentry);
+	if (IS_ERR(fid))
+		return ERR_CAST(fid);
+	err = p9_client_readlink(fid, &target);
+	p9_fid_put(fid);
+	if (err)
+		return ERR_PTR(err);
+	if (!*target || strnlen(target, PATH_MAX) >= PATH_MAX) {
+		kfree(target);
+		return ERR_PTR(-EIO);
+	}
+	set_delayed_call(done, kfree_link, target);
+	return target;
+}
+
+const struct inode_operations v9fs_file_iops = {
+	.getattr	= v9fs_getattr,
+	.setattr	= v9fs_setattr,
+	.permission	= v9fs_permission,
+	.listxattr	= v9fs_listxattr,
+	.get_acl	= v9fs_get_acl,
+	.set_acl	= v9fs_set_acl,
+};
+
+const struct inode_operations v9fs_symlink_iops = {
+	.get_link	= v9fs_get_link,
+	.getattr	= v9fs_getattr,
+	.setattr	= v9fs_setattr,
+	.listxattr	= v9fs_listxattr,
+};
+
+const struct inode_operations v9fs_special_iops = {
+	.getattr	= v9fs_getattr,
+	.setattr	= v9fs_setattr,
+	.permission	= v9fs_permission,
+	.listxattr	= v9fs_listxattr,
+	.get_acl	= v9fs_get_acl,
+	.set_acl	= v9fs_set_acl,
+};

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * v9fs-ng: the 9p file system, private declarations.
+ *
+ * Objects and how they relate:
+ *
+ *  struct v9fs_sb	one per mount (sb->s_fs_info).  Owns the struct
+ *			p9_client; destroyed by kill_sb after every inode
+ *			(and so every fid) is gone.
+ *  struct v9fs_inode	one per server file, found by qid.path (see
+ *			inode.c).  Holds two fid lists, both protected by
+ *			v9fs_inode.lock:
+ *			 - @fids: unopened fids walked to the file, at most
+ *			   one per user in the per-user access modes; used
+ *			   for getattr/setattr/xattrs and as the start of
+ *			   walks and opens;
+ *			 - @open_fids: fids of open struct files (one per
+ *			   open), so attribute requests on an open but
+ *			   unlinked file still reach the file.
+ *			 A fid is on at most one list, through p9_fid.fs_link.
+ *			 @wb_fid is a writable open fid kept for writing
+ *			 back pages of shared mappings; it is dropped when
+ *			 the inode is evicted.
+ *  file->private_data	the struct p9_fid of the open file (a reference).
+ *
+ * 9P fids name files, not paths: a rename does not invalidate any fid.
+ * Paths are only walked when a user has no fid yet for a file; those
+ * multi-name walks hold v9fs_sb.rename_sem for reading so a concurrent
+ * rename cannot make them walk a mixture of old and new names.
+ */
+#ifndef _FS_9P_V9FS_H
+#define _FS_9P_V9FS_H
+
+#include <linux/fs.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/utsname.h>
+#include <net/9p/client.h>
+
+#define V9FS_MAGIC	0x01021997
+
+/* access= modes */
+enum v9fs_access {
+	V9FS_ACCESS_ANY,	/* one attach, shared by every user */
+	V9FS_ACCESS_USER,	/* one attach per user, server checks */
+	V9FS_ACCESS_CLIENT,	/* one attach per user, local checks too */
+	V9FS_ACCESS_SINGLE,	/* access=<uid>: only that user */
+};
+
+/* cache= modes; all behave as NONE plus page-cache mmap today */
+enum v9fs_cache {
+	V9FS_CACHE_NONE,
+	V9FS_CACHE_LOOSE,
+	V9FS_CACHE_FSCACHE,
+	V9FS_CACHE_MMAP,
+	V9FS_CACHE_READAHEAD,
+	V9FS_CACHE_WRITEBACK,
+	V9FS_CACHE_NUMERIC,	/* given as a number: see cache_bits */
+};
+
+/* Which options were given explicitly (v9fs_opts.given bits). */
+#define V9FS_GIVEN_TRANS	BIT(0)
+#define V9FS_GIVEN_VERSION	BIT(1)
+#define V9FS_GIVEN_ANAME	BIT(2)
+#define V9FS_GIVEN_ACCESS	BIT(3)
+#define V9FS_GIVEN_DFLTUID	BIT(4)
+#define V9FS_GIVEN_DFLTGID	BIT(5)
+#define V9FS_GIVEN_CACHE	BIT(6)
+#define V9FS_GIVEN_DEBUG	BIT(7)
+#define V9FS_GIVEN_LOCKTMO	BIT(8)
+#define V9FS_GIVEN_AFID		BIT(9)
+
+/**
+ * struct v9fs_opts - mount options as parsed
+ * @copts: what goes to p9_client_create(); @copts.trans points at @trans
+ * @trans: transport name
+ * @uname: user name for attach
+ * @aname: tree name for attach
+ * @cachetag: fscache tag (accepted, kept, shown)
+ * @access: enum v9fs_access
+ * @single_uid: the user of access=<uid>
+ * @cache: enum v9fs_cache
+ * @cache_bits: the number of a numeric cache= value
+ * @debug: debug= mask (kept and shown)
+ * @afid: afid= value (kept and shown)
+ * @dfltuid: owner shown when the server gives none
+ * @dfltgid: group shown when the server gives none
+ * @locktimeout: cap of the blocking-lock poll interval, in jiffies
+ * @nodevmap: show device, fifo and socket files as regular files
+ * @posixacl: POSIX ACLs
+ * @given: V9FS_GIVEN_* bits
+ */
+struct v9fs_opts {
+	struct p9_client_opts copts;
+	char *trans;
+	char *uname;
+	char *aname;
+	char *cachetag;
+	enum v9fs_access access;
+	kuid_t single_uid;
+	enum v9fs_cache cache;
+	unsigned int cache_bits;
+	unsigned int debug;
+	unsigned int afid;
+	kuid_t dfltuid;
+	kgid_t dfltgid;
+	unsigned long locktimeout;
+	bool nodevmap;
+	bool posixacl;
+	unsigned int given;
+};
+
+/**
+ * struct v9fs_sb - one mount
+ * @clnt: the 9P session
+ * @o: options in force; @o.cache, @o.debug and @o.locktimeout may change
+ *	on reconfigure (plain word stores, read without locks)
+ * @rename_sem: held for writing by rename, for reading by path walks of
+ *	more than one name
+ * @nodename: the host name at mount time, the client id of our locks
+ */
+struct v9fs_sb {
+	struct p9_client *clnt;
+	struct v9fs_opts o;
+	struct rw_semaphore rename_sem;
+	char nodename[__NEW_UTS_LEN + 1];
+};
+
+/* v9fs_inode.flags bits */
+#define V9FS_INO_STALE	0	/* the server's file behind it is gone */
+#define V9FS_INO_GONE	1	/* we removed its last name; open files go on */
+#define V9FS_INO_FRESH	2	/* attributes just read by a lookup, see @stamp */
+
+/**
+ * struct v9fs_inode - the 9p part of an inode
+ * @qid: the server's identity of the file (path and type never change)
+ * @gen: the server's generation number, if @gen_valid
+ * @gen_valid: the server reported a generation
+ * @flags: V9FS_INO_* bits (atomic bitops)
+ * @stamp: jiffies of the lookup that set V9FS_INO_FRESH
+ * @lock: protects @fids, @open_fids and @wb_fid
+ * @fids: unopened fids, see v9fs.h's header comment
+ * @open_fids: fids of open files
+ * @wb_fid: writable fid for page writeback, or NULL
+ * @vfs_inode: the VFS inode
+ */
+struct v9fs_inode {
+	struct p9_qid qid;
+	u64 gen;
+	bool gen_valid;
+	unsigned long flags;
+	unsigned long stamp;
+	spinlock_t lock;	/* protects fids, open_fids, wb_fid */
+	struct hlist_head fids;
+	struct hlist_head open_fids;
+	struct p9_fid *wb_fid;
+	struct inode vfs_inode;
+};
+
+static inline struct v9fs_inode *V9I(struct inode *inode)
+{
+	return container_of(inode, struct v9fs_inode, vfs_inode);
+}
+
+static inline struct v9fs_sb *V9SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+static inline bool v9fs_is_stale(struct inode *inode)
+{
+	return test_bit(V9FS_INO_STALE, &V9I(inode)->flags);
+}
+
+/* super.c */
+extern const struct xattr_handler *v9fs_xattr_handlers[];
+
+/* inode.c */
+extern struct kmem_cache *v9fs_inode_cachep;
+extern const struct inode_operations v9fs_dir_iops;
+extern const struct inode_operations v9fs_file_iops;
+extern const struct inode_operations v9fs_symlink_iops;
+extern const struct inode_operations v9fs_special_iops;
+struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr);
+int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr);
+int v9fs_refresh(struct inode *inode, struct dentry *dentry);
+void v9fs_mark_fresh(struct inode *inode);
+
+static inline void v9fs_clear_fresh(struct inode *inode)
+{
+	clear_bit(V9FS_INO_FRESH, &V9I(inode)->flags);
+}
+
+int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
+		 struct kstat *stat, u32 request_mask, unsigned int flags);
+int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		 struct iattr *iattr);
+int v9fs_permission(struct user_namespace *mnt_userns, struct inode *inode,
+		    int mask);
+void v9fs_evict_inode(struct inode *inode);
+
+/* fid.c */
+kuid_t v9fs_fid_user(struct v9fs_sb *v9s);
+void v9fs_fid_add(struct inode *inode, struct p9_fid *fid);
+struct p9_fid *v9fs_fid_find(struct inode *inode, kuid_t uid);
+struct p9_fid *v9fs_dentry_fid(struct dentry *dentry);
+struct p9_fid *v9fs_inode_fid(struct inode *inode);
+struct p9_fid *v9fs_attr_fid(struct inode *inode, struct dentry *dentry);
+struct p9_fid *v9fs_open_fid_find(struct inode *inode);
+struct p9_fid *v9fs_attach(struct v9fs_sb *v9s, kuid_t uid);
+void v9fs_open_fid_add(struct inode *inode, struct p9_fid *fid);
+void v9fs_open_fid_del(struct inode *inode, struct p9_fid *fid);
+void v9fs_inode_drop_fids(struct inode *inode);
+
+/* dir.c */
+extern const struct file_operations v9fs_dir_fops;
+extern const struct dentry_operations v9fs_dentry_ops;
+struct p9_str v9fs_dname(const struct dentry *dentry);
+void v9fs_rdbuf_free(struct p9_fid *fid);
+
+/* file.c */
+extern const struct file_operations v9fs_file_fops;
+extern const struct address_space_operations v9fs_aops;
+int v9fs_open(struct inode *inode, struct file *file);
+int v9fs_release(struct inode *inode, struct file *file);
+int v9fs_open_flags(int f_flags);
+int v9fs_finish_open_fid(struct inode *inode, struct file *file,
+			 struct p9_fid *fid);
+
+/* xattr.c */
+ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size);
+struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu);
+int v9fs_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
+		 struct posix_acl *acl, int type);
+int v9fs_init_acl(struct inode *dir, struct inode *inode,
+		  struct posix_acl *dacl, struct posix_acl *acl);
+
+#endif /* _FS_9P_V9FS_H */
