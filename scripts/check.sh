@@ -14,6 +14,8 @@
 #     oops-harness a deliberately oopsing module makes vm-run fail with
 #                  its distinct status and name the console log
 #     kclient      the client core over virtio from a test module
+#     fd           tcp, unix and fd transports against diod and the
+#                  fault-injecting test server
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
@@ -39,6 +41,8 @@ VMRUN=$PROJECT/tools/testing/vm/vm-run
 SELFTESTS=tools/testing/selftests/filesystems/9p
 SUITES=${SUITES:-$PROJECT/tools/testing/vm/suites.conf}
 export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-300}
+# t_readdir_big: entries in the big directory (each is a round trip or two)
+V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-2400}
 RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-0}
 CHECK_ONLY=${CHECK_ONLY:-}
@@ -295,6 +299,30 @@ fi
 
 want kclient && took kclient
 
+# ---- guest: the fd, tcp and unix transports --------------------------------------------
+# tools/testing/9p-server/guest-tests.sh: our client over tcp, unix and
+# fd against diod and the project's test server, and every fault mode
+# of that server (drop, stall, bad tag, oversized, truncated, garbage,
+# error storms, no Rflush).
+if want fd; then
+	out=$RES/fd.out
+	if [[ $built == 1 ]]; then
+		"$VMRUN" --mods ng --name check-fd --timeout 1500 --quiet \
+			--cmd 'tools/testing/9p-server/guest-tests.sh --quick' \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		ktap_results fd "$out"
+		if ! guest_verdict fd "$rc" "$LOGS/check-fd.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail fd "exit $rc: see $out"
+			fi
+		fi
+	else
+		record fail fd "not run: the build failed"
+	fi
+fi
+
+want fd && took fd
+
 # ---- guest: the selftest suite, per suites.conf -------------------------------------------
 # One boot per MODS value; each configuration gets a fresh host directory
 # exported under two tags.
@@ -345,7 +373,7 @@ for mods in "${mods_order[@]}"; do
 	((timeout > SUITE_TIMEOUT)) && timeout=$SUITE_TIMEOUT
 	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/check-suite-$mods.log)"
 	"$VMRUN" --mods "$mods" --name "check-suite-$mods" --timeout "$timeout" --quiet "${shares[@]}" \
-		--cmd "$SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
+		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
 		>"$out" 2>&1 && rc=0 || rc=$?
 	ktap_results "$mods" "$out"
 	if ! guest_verdict "$name" "$rc" "$LOGS/check-suite-$mods.log"; then
