@@ -409,7 +409,13 @@ if want run-ng; then
 		record fail run-ng "not run: the build failed"
 	else
 		t0=$(date +%s)
-		MODS=ng CMD="$probe" TIMEOUT=180 RUN_NO_BUILD=1 VM_LOG=$LOGS/check-run-ng.log \
+		# root on v9fs-ng: gcc (from the 9p root) compiles a program on
+		# the 9p share, which then runs from there
+		share=$RES/run-ng-share
+		rm -rf "$share" && mkdir -p "$share"
+		printf '#include <stdio.h>\nint main(void) { puts("hello from v9fs-ng"); return 0; }\n' >"$share/hello.c"
+		ngprobe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && cd /mnt/host && gcc -O2 -o hello hello.c && ./hello | grep -qx 'hello from v9fs-ng' && echo $marker"
+		MODS=ng SHARE=$share CMD="$ngprobe" TIMEOUT=300 RUN_NO_BUILD=1 VM_LOG=$LOGS/check-run-ng.log \
 			"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
 		took=$(($(date +%s) - t0))
 		if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
