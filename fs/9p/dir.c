@@ -105,6 +105,34 @@ static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
 	return 0;
 }
 
+/*
+ * Only 9P2000.L's create requests carry a group; for the others the
+ * server picks one (QEMU: the group of its own process).  Give the new
+ * file, just instantiated at @dentry, the group POSIX asks for: one more
+ * request, and only when the server's choice differs.  Best effort: on
+ * failure the file keeps the server's group.
+ */
+static void v9fs_fix_gid(struct dentry *dentry, kgid_t gid)
+{
+	struct inode *inode = d_inode(dentry);
+	struct p9_iattr pia = { .valid = P9_ATTR_GID };
+	struct p9_fid *fid;
+
+	if (p9_client_dialect(V9SB(dentry->d_sb)->clnt) == P9_DOTL ||
+	    gid_eq(inode->i_gid, gid) || !gid_valid(gid))
+		return;
+	fid = v9fs_dentry_fid(dentry);
+	if (IS_ERR(fid))
+		return;
+	pia.gid = from_kgid(&init_user_ns, gid);
+	if (!p9_client_setattr(fid, &pia)) {
+		spin_lock(&inode->i_lock);
+		inode->i_gid = gid;
+		spin_unlock(&inode->i_lock);
+	}
+	p9_fid_put(fid);
+}
+
 /* Make @dentry positive from the open fid of the file just created. */
 static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 				 struct p9_fid *ofid)
@@ -184,10 +212,12 @@ static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
 		goto out_dfid;
 	}
 	err = v9fs_instantiate_open(dir, dentry, ofid);
-	if (err)
+	if (err) {
 		p9_fid_put(ofid);
-	else
+	} else {
+		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
 		*ofidp = ofid;
+	}
 out_dfid:
 	p9_fid_put(dfid);
 out_acl:
@@ -274,6 +304,8 @@ static int v9fs_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid);
+	if (!err)
+		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
 	return v9fs_acl_finish(dentry, dacl, acl, err);
@@ -320,6 +352,8 @@ static int v9fs_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid);
+	if (!err)
+		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
 	return v9fs_acl_finish(dentry, dacl, acl, err);
@@ -342,6 +376,12 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	err = p9_client_link(dfid, fid, v9fs_dname(dentry));
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid);
+	/*
+	 * Only 9P2000.L reports link counts (and refreshing just did);
+	 * elsewhere the count is ours to keep: v9fs_apply_attr() leaves it.
+	 */
+	if (!err && p9_client_dialect(dfid->clnt) != P9_DOTL)
+		inc_nlink(d_inode(dentry));
 	p9_fid_put(dfid);
 	p9_fid_put(fid);
 	return err;

@@ -401,11 +401,26 @@ static void v9fs_umount_begin(struct super_block *sb)
 	p9_client_disconnect(V9SB(sb)->clnt);
 }
 
+/*
+ * Unused inodes go at once, but for one kind: 9P2000.L alone reports link
+ * counts, so elsewhere the count of a hard-linked file is only what this
+ * client kept (fs/9p/dir.c, v9fs_link()).  Keep such an inode cached
+ * while the VFS lets us so that the count lasts; it starts over at 1
+ * once memory pressure evicts it.
+ */
+static int v9fs_drop_inode(struct inode *inode)
+{
+	if (inode->i_nlink > 1 && !S_ISDIR(inode->i_mode) &&
+	    p9_client_dialect(V9SB(inode->i_sb)->clnt) != P9_DOTL)
+		return generic_drop_inode(inode);
+	return generic_delete_inode(inode);
+}
+
 static const struct super_operations v9fs_super_ops = {
 	.alloc_inode	= v9fs_alloc_inode,
 	.free_inode	= v9fs_free_inode,
 	.evict_inode	= v9fs_evict_inode,
-	.drop_inode	= generic_delete_inode,
+	.drop_inode	= v9fs_drop_inode,
 	.statfs		= v9fs_statfs,
 	.show_options	= v9fs_show_options,
 	.umount_begin	= v9fs_umount_begin,

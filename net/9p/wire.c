@@ -894,8 +894,7 @@ static void p9_rwalk(struct p9_rd *c, u16 nwname, struct p9_rwalk *rw)
 		p9_rqid(c, &rw->wqid[i]);
 }
 
-/*
- * Rstat: n[2] stat[n], the stat filling the rest of the message.  QEMU's
+/* Rstat: n[2] stat[n], the stat filling the rest of the message.  QEMU's
  * server sends n = 0; the stat's own size field is checked either way.
  */
 static void p9_rstat(struct p9_rd *c, enum p9_dialect d, struct p9_stat *st)
@@ -1039,7 +1038,8 @@ static void p9_rbody(struct p9_rd *c, const struct p9_tmsg *req,
  *	 0 for every other reply
  * @r: the result; strings and data point into @buf
  *
- * The size field must equal @len + @ext; the type must be @req's reply
+ * The size field must equal @len + @ext (but for QEMU's Rwstat of size
+ * 0, see below); the type must be @req's reply
  * type or the error reply of @d (Rerror for 9P2000 and 9P2000.u, Rlerror
  * for 9P2000.L; for Tversion either); the reply must consume its size
  * exactly; every count must agree with @req (see the head of this file).
@@ -1065,6 +1065,13 @@ int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 		return -EIO;
 	size = get_unaligned_le32(buf);
 	type = buf[4];
+	/* QEMU's server answers the sync Twstat (every field "don't
+	 * touch") with a bare header whose size field is 0.  Take exactly
+	 * that, and only for Twstat, as the Rwstat it means.
+	 */
+	if (size == 0 && len == P9_HDRSZ && !ext && type == P9_RWSTAT &&
+	    req->type == P9_TWSTAT)
+		size = P9_HDRSZ;
 	if (size != len + ext)
 		return -EIO;
 

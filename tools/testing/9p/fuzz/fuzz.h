@@ -151,6 +151,10 @@ static inline void fz_decode_check(const struct p9_tmsg *req,
 		again[7] = 0;
 		again[8] = 0;
 	}
+	/* ...and for QEMU's Rwstat whose size field is 0. */
+	if (r.type == P9_RWSTAT && n == blen && n == P9_HDRSZ &&
+	    !buf[0] && !buf[1] && !buf[2] && !buf[3])
+		memset(again, 0, 4);
 	if (n != blen || memcmp(again, buf, blen))
 		abort();
 	free(buf);

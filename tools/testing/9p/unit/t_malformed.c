@@ -94,7 +94,9 @@ static void damage(const struct p9_tmsg *t, enum p9_dialect d, u8 rtype,
 	put32(work, (u32)len - 1);
 	ok &= rejects(t, d, work, len, 0);
 	put32(work, 0);
-	ok &= rejects(t, d, work, len, 0);
+	/* ...but for QEMU's Rwstat of size 0: see test_rwstat_size0(). */
+	if (rtype != P9_RWSTAT || len != P9_HDRSZ)
+		ok &= rejects(t, d, work, len, 0);
 	put32(work, U32_MAX);
 	ok &= rejects(t, d, work, len, 0);
 	tap_ok(ok, "%s in %s: size field too big/small/0/U32_MAX rejected",
@@ -520,6 +522,43 @@ static void test_stat(void)
 	       "p9_decode_stat: name overrunning the stat rejected");
 }
 
+/*
+ * QEMU's server answers the sync Twstat (every field "don't touch") with
+ * a bare header whose size field is 0.  Exactly that is taken as Rwstat.
+ */
+static void test_rwstat_size0(void)
+{
+	struct p9_tmsg t, other;
+	u8 hdr[P9_HDRSZ + 4];
+
+	p9t_sample_t(P9_TWSTAT, &t);
+	put32(hdr, 0);
+	hdr[4] = P9_RWSTAT;
+	hdr[5] = (u8)t.tag;
+	hdr[6] = (u8)(t.tag >> 8);
+	tap_ok(accepts(&t, P9_DOTU, hdr, P9_HDRSZ, 0),
+	       "Rwstat with size 0 (QEMU's sync reply) accepted in 9P2000.u");
+	tap_ok(accepts(&t, P9_LEGACY, hdr, P9_HDRSZ, 0),
+	       "Rwstat with size 0 accepted in 9P2000");
+	tap_ok(rejects(&t, P9_DOTU, hdr, P9_HDRSZ, 1),
+	       "Rwstat with size 0 and out-of-line bytes rejected");
+	memset(hdr + P9_HDRSZ, 0, 4);
+	tap_ok(rejects(&t, P9_DOTU, hdr, P9_HDRSZ + 4, 0),
+	       "size 0 with bytes after the header rejected");
+	tap_ok(rejects(&t, P9_DOTU, hdr, P9_HDRSZ - 1, 0),
+	       "size 0 with a short header rejected");
+	hdr[4] = P9_RERROR;
+	tap_ok(rejects(&t, P9_DOTU, hdr, P9_HDRSZ, 0),
+	       "Rerror with size 0 rejected");
+	p9t_sample_t(P9_TCLUNK, &other);
+	hdr[4] = P9_RCLUNK;
+	tap_ok(rejects(&other, P9_DOTU, hdr, P9_HDRSZ, 0),
+	       "Rclunk with size 0 rejected");
+	hdr[4] = P9_RWSTAT;
+	tap_ok(rejects(&other, P9_DOTU, hdr, P9_HDRSZ, 0),
+	       "Rwstat with size 0 to a Tclunk rejected");
+}
+
 static void test_dirent(void)
 {
 	struct p9_dirent de;
@@ -586,6 +625,7 @@ void p9t_malformed_tests(void)
 	test_nul_strings();
 	test_lock();
 	test_stat();
+	test_rwstat_size0();
 	test_dirent();
 	test_lengths();
 }
