@@ -16,6 +16,8 @@
 #     kclient      the client core over virtio from a test module
 #     fd           tcp, unix and fd transports against diod and the
 #                  fault-injecting test server
+#     rdma         the rdma transport on soft-RoCE through the 9P RDMA
+#                  gateway, ours and the kernel's own client
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
@@ -322,6 +324,36 @@ if want fd; then
 fi
 
 want fd && took fd
+
+# ---- guest: the rdma transport on soft-RoCE -------------------------------------------
+# tools/testing/9p-rdma/guest-tests.sh: rxe on a veth pair inside the
+# guest, diod behind the project's 9P RDMA gateway; our client's smoke,
+# load and fault tests, then the kernel's own 9pnet_rdma's smoke test
+# against the same gateway (the reference).
+if want rdma; then
+	if ! make -C tools/testing/9p-rdma >"$LOGS/check-rdma-build.log" 2>&1; then
+		record fail rdma "the gateway did not build: see $LOGS/check-rdma-build.log"
+	elif [[ $built != 1 ]]; then
+		record fail rdma "not run: the build failed"
+	else
+		for mods in ng kernel; do
+			out=$RES/rdma-$mods.out
+			arg=
+			[[ $mods == kernel ]] && arg=kernel
+			"$VMRUN" --mods "$mods" --mem 2G --name "check-rdma-$mods" --timeout 900 --quiet \
+				--cmd "tools/testing/9p-rdma/guest-tests.sh $arg" \
+				>"$out" 2>&1 && rc=0 || rc=$?
+			ktap_results "rdma-$mods" "$out"
+			if ! guest_verdict "rdma-$mods" "$rc" "$LOGS/check-rdma-$mods.log"; then
+				if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+					record fail "rdma-$mods" "exit $rc: see $out"
+				fi
+			fi
+		done
+	fi
+fi
+
+want rdma && took rdma
 
 # ---- guest: the selftest suite, per suites.conf -------------------------------------------
 # One boot per MODS value; each configuration gets a fresh host directory
