@@ -11,7 +11,7 @@
 KVER ?= $(shell $(CURDIR)/scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all modules clean setup check run unit
+.PHONY: all modules clean setup check run unit bench
 
 all: modules
 
@@ -29,6 +29,10 @@ check:
 
 run:
 	scripts/run.sh
+
+# v9fs-ng vs the kernel's 9p, virtiofs, ext4, tmpfs (BENCH_QUICK=1: smoke run)
+bench:
+	BENCH_QUICK=$(BENCH_QUICK) scripts/bench.sh
 
 # ---- tests and tools beyond the build (scripts/, tools/testing/) ----------
 #   make unit          user-space tests of tools/testing/9p

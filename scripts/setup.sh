@@ -20,7 +20,7 @@ CACHE=${V9FS_CACHE:-/var/cache/v9fs-ng}
 PKGS=(
 	# build: kbuild against Debian's kernel, W=1, C=1 (sparse), clang
 	linux-image-amd64 linux-headers-amd64 gcc make binutils libc6-dev
-	clang sparse kmod xz-utils
+	clang libclang-rt-14-dev sparse kmod xz-utils
 	# checkpatch and reading the kernel's own sources
 	linux-source-6.1 perl
 	# guests: qemu (TCG), virtiofsd (qemu-system-common), qboot
@@ -31,6 +31,10 @@ PKGS=(
 	# (soft-RoCE/siw user space), scripting
 	diod attr acl fio e2fsprogs strace python3 sqlite3 iproute2
 	rdma-core ibverbs-utils rdmacm-utils librdmacm-dev libibverbs-dev
+	# the debug kernel (tools/testing/vm/debug-kernel/build.sh)
+	flex bison bc libelf-dev libssl-dev dwarves rsync
+	# make bench: workloads and the chart
+	dbench bonnie++ postmark gnuplot-nox
 )
 
 checkpatch=0
