@@ -644,3 +644,4 @@ module_init(v9fs_init);
 module_exit(v9fs_exit);
 MODULE_DESCRIPTION("v9fs-ng: the 9P file system");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(P9_NG_VERSION);

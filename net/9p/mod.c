@@ -160,3 +160,4 @@ module_init(p9net_init);
 module_exit(p9net_exit);
 MODULE_DESCRIPTION("9P protocol client core (v9fs-ng)");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(P9_NG_VERSION);

@@ -927,6 +927,7 @@ module_init(p9_fd_init);
 module_exit(p9_fd_exit);
 MODULE_DESCRIPTION("9P transports over TCP, unix sockets and file descriptors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(P9_NG_VERSION);
 MODULE_ALIAS("9p-tcp");
 MODULE_ALIAS("9p-unix");
 MODULE_ALIAS("9p-fd");

@@ -972,3 +972,4 @@ module_exit(p9_rdma_exit);
 MODULE_ALIAS("9p-rdma");
 MODULE_DESCRIPTION("9P RDMA transport (v9fs-ng)");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(P9_NG_VERSION);

@@ -548,3 +548,4 @@ module_exit(p9_v_exit);
 MODULE_ALIAS("9p-virtio");
 MODULE_DESCRIPTION("9P virtio transport (v9fs-ng)");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(P9_NG_VERSION);

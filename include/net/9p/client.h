@@ -30,6 +30,9 @@
 
 struct p9_client;
 
+/* v9fs-ng's release, in every module's modinfo (and so its srcversion) */
+#define P9_NG_VERSION	"0.1.0"
+
 /**
  * struct p9_fid - a server file handle
  * @clnt: the client it belongs to

@@ -7,7 +7,7 @@
 #   for each module of modules.order (9pnet, 9pnet_fd, 9pnet_virtio,
 #   9pnet_rdma if built, 9p):
 #     modprobe NAME loads updates/v9fs-ng/NAME.ko, lsmod shows it, and
-#     its GNU build-id (and srcversion, when the build has one) in
+#     its GNU build-id and srcversion in
 #     /sys/module equals the one of the .ko in the build tree
 #   the aliases request_module() uses (fs-9p, 9p-virtio, 9p-fd, 9p-tcp,
 #   9p-unix, 9p-rdma) resolve to our files (skipped while a module does
@@ -53,11 +53,10 @@ for i in "${!names[@]}"; do
 		want=$(buildid_ko "$ko")
 		got=$(buildid_sys "$m")
 		[[ -n $want && $got == "$want" ]] || why+="build-id $got, build tree has $want; "
+		# every module declares MODULE_VERSION, so modpost records one
 		want=$(modinfo -F srcversion "$ko" 2>/dev/null)
-		if [[ -n $want ]]; then
-			got=$(cat "/sys/module/$m/srcversion" 2>/dev/null)
-			[[ $got == "$want" ]] || why+="srcversion $got, build tree has $want; "
-		fi
+		got=$(cat "/sys/module/$m/srcversion" 2>/dev/null)
+		[[ -n $want && $got == "$want" ]] || why+="srcversion '$got', build tree has '$want'; "
 	fi
 	if [[ -z $why ]]; then
 		ok "load $m" "$(lsmod | awk -v m="$m" '$1 == m { print $1 " " $2 " bytes" }')"
