@@ -70,7 +70,7 @@ int v9fs_open(struct inode *inode, struct file *file)
 	if (v9fs_is_stale(inode))
 		return -ESTALE;
 	v9fs_clear_fresh(inode);
-	fid = v9fs_dentry_fid(file->f_path.dentry);
+	fid = v9fs_dentry_fid(file_dentry(file));
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	ofid = p9_client_walk(fid, 0, NULL);
@@ -179,7 +179,7 @@ static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	v9fs_clear_fresh(inode);
 	if (iocb->ki_flags & IOCB_APPEND) {
 		/* Append at the server's end of file, not our memory of it. */
-		ret = v9fs_refresh(inode, file->f_path.dentry);
+		ret = v9fs_refresh(inode, file_dentry(file));
 		if (ret)
 			goto out;
 	}
@@ -240,7 +240,7 @@ static loff_t v9fs_llseek(struct file *file, loff_t offset, int whence)
 	case SEEK_END:
 	case SEEK_DATA:
 	case SEEK_HOLE:
-		err = v9fs_refresh(file_inode(file), file->f_path.dentry);
+		err = v9fs_refresh(file_inode(file), file_dentry(file));
 		if (err)
 			return err;
 		break;
