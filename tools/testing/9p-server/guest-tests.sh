@@ -18,7 +18,7 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRV="$HERE/p9srv.py"
-W=/tmp/p9fd-test
+W=/var/tmp/p9fd-test	# always a tmpfs in the test guest (/tmp may be an overlay)
 EXP=$W/export
 MNT=$W/mnt
 READY=$W/ready
