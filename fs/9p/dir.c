@@ -68,7 +68,7 @@ static struct inode *v9fs_walk_inode(struct super_block *sb,
 		return inode;
 	}
 	v9fs_fid_add(inode, fid);
-	v9fs_mark_fresh(inode);
+	v9fs_mark_looked_up(inode);
 	return inode;
 }
 
@@ -87,6 +87,7 @@ static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,
 	p9_fid_put(dfid);
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
+	dentry->d_time = jiffies;
 	return d_splice_alias(inode, dentry);
 }
 
@@ -101,6 +102,8 @@ static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
 		return PTR_ERR(inode);
 	if (!inode)
 		return -ENOENT;	/* removed again by someone else */
+	dentry->d_time = jiffies;
+	v9fs_clear_fresh(dir);	/* its mtime and link count moved */
 	d_instantiate(dentry, inode);
 	return 0;
 }
@@ -147,6 +150,8 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	inode = v9fs_iget(dir->i_sb, &attr);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
+	dentry->d_time = jiffies;
+	v9fs_clear_fresh(dir);
 	d_instantiate(dentry, inode);
 	return 0;
 }
@@ -203,6 +208,10 @@ static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
 		goto out_dfid;
 	}
 	ofid->uid = dfid->uid;
+	/* A new file opens for reading whatever its mode: see v9fs_open(). */
+	if ((flags & O_ACCMODE) == O_WRONLY &&
+	    (V9SB(dir->i_sb)->cf & V9FS_CF_WRITE))
+		flags = (flags & ~O_ACCMODE) | O_RDWR;
 	err = p9_client_fcreate(ofid, v9fs_dname(dentry),
 				v9fs_open_flags(flags) | O_CREAT | O_EXCL,
 				S_IFREG | (mode & S_IALLUGO),
@@ -390,6 +399,7 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 /* @inode lost a name on the server. */
 static void v9fs_unlinked(struct inode *inode, bool isdir)
 {
+	v9fs_clear_fresh(inode);
 	if (isdir)
 		clear_nlink(inode);
 	else if (inode->i_nlink)
@@ -422,6 +432,7 @@ static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
 	}
 	if (err)
 		return err;
+	v9fs_clear_fresh(dir);
 	v9fs_unlinked(inode, flags & P9_AT_REMOVEDIR);
 	return 0;
 }
@@ -469,6 +480,11 @@ static int v9fs_rename(struct user_namespace *mnt_userns,
 			       v9fs_dname(new_dentry));
 	up_write(&v9s->rename_sem);
 
+	if (!err) {
+		v9fs_clear_fresh(old_dir);
+		v9fs_clear_fresh(new_dir);
+		v9fs_clear_fresh(d_inode(old_dentry));
+	}
 	if (!err && d_really_is_positive(new_dentry)) {
 		target = d_inode(new_dentry);
 		v9fs_unlinked(target, S_ISDIR(target->i_mode));
@@ -706,8 +722,15 @@ const struct inode_operations v9fs_dir_iops = {
 
 /* ---- dentries ---- */
 
+/*
+ * A dentry is checked by walking its name from the parent and comparing
+ * the qid; with a metadata cache, one checked (or looked up) less than
+ * actimeo ago, positive or negative, is trusted without asking.
+ * d_time holds the jiffies of that check.
+ */
 static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
+	struct v9fs_sb *v9s = V9SB(dentry->d_sb);
 	struct inode *inode;
 	struct dentry *parent;
 	struct name_snapshot name;
@@ -716,10 +739,16 @@ static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	int ret;
 
 	inode = d_inode_rcu(dentry);
-	if (!inode || v9fs_is_stale(inode))
+	if (inode && v9fs_is_stale(inode))
 		return 0;
 	if (IS_ROOT(dentry))
 		return 1;
+	if ((v9s->cf & V9FS_CF_META) &&
+	    time_before(jiffies, READ_ONCE(dentry->d_time) +
+				 READ_ONCE(v9s->o.actimeo)))
+		return 1;
+	if (!inode)
+		return 0;
 	if (flags & LOOKUP_RCU)
 		return -ECHILD;
 
@@ -738,10 +767,17 @@ static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 		return PTR_ERR(fid) == -ENOENT ? 0 : PTR_ERR(fid);
 	ret = fid->qid.path == V9I(inode)->qid.path;
 	p9_fid_put(fid);
+	if (ret)
+		WRITE_ONCE(dentry->d_time, jiffies);
 	return ret;
 }
 
+/* Without a metadata cache, unused dentries go at once. */
 const struct dentry_operations v9fs_dentry_ops = {
 	.d_revalidate	= v9fs_d_revalidate,
 	.d_delete	= always_delete_dentry,
+};
+
+const struct dentry_operations v9fs_cached_dentry_ops = {
+	.d_revalidate	= v9fs_d_revalidate,
 };

@@ -2,15 +2,21 @@
 /*
  * v9fs-ng: open files: data, mmap, sync and locks.
  *
- * read(2) and write(2) go straight to the server on the open file's fid,
- * in every cache mode.  The page cache holds only what mappings use:
- * read_folio fills it through a fid, and dirty pages of shared writable
- * mappings are written back through v9fs_inode.wb_fid, a writable fid
- * taken at mmap time and kept until the inode is evicted, so writeback
- * after close(2) and munmap(2) still has a way to the file.  To keep
- * mappings coherent with read/write, a direct read first writes back
- * dirty pages in its range, and a direct write writes them back before and
- * invalidates the range after.
+ * Without a data cache (cache=none, and O_DIRECT in every mode) read(2)
+ * and write(2) go straight to the server on the open file's fid, and the
+ * page cache holds only what mappings use.  To keep mappings coherent
+ * with such I/O, a direct read first writes back dirty pages in its
+ * range, and a direct write writes them back before and invalidates the
+ * range after.
+ *
+ * With V9FS_CF_READ, reads go through the page cache (fs/9p/addr.c); with
+ * V9FS_CF_WRITE, writes dirty it and writeback sends them.  Dirty pages
+ * are written through v9fs_inode.wb_fid, a writable fid taken at the
+ * first writable open (or shared writable mmap) and kept until the inode
+ * is evicted, so writeback after close(2) and munmap(2) still has a way
+ * to the file.  With V9FS_CF_CTO, open(2) revalidates the cached data
+ * (fs/9p/inode.c drops it if the server's size or mtime moved) and
+ * close(2) writes back.
  */
 #define pr_fmt(fmt) "9p: " fmt
 
@@ -39,6 +45,17 @@ int v9fs_open_flags(int f_flags)
 			  O_DIRECTORY);
 }
 
+/* Keep a writable fid for writeback of pages this file may dirty. */
+static void v9fs_set_wb_fid(struct inode *inode, struct p9_fid *fid)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+
+	spin_lock(&v9i->lock);
+	if (!v9i->wb_fid)
+		v9i->wb_fid = p9_fid_get(fid);
+	spin_unlock(&v9i->lock);
+}
+
 /**
  * v9fs_finish_open_fid - attach an open fid to a struct file
  * @inode: the file's inode
@@ -52,7 +69,28 @@ int v9fs_finish_open_fid(struct inode *inode, struct file *file,
 {
 	file->private_data = fid;
 	v9fs_open_fid_add(inode, fid);
+	if (S_ISREG(inode->i_mode) && (file->f_mode & FMODE_WRITE) &&
+	    v9fs_cached(inode, V9FS_CF_WRITE))
+		v9fs_set_wb_fid(inode, fid);
 	return 0;
+}
+
+/*
+ * With a write cache, partial-page writes read the page first: open
+ * write-only files for reading too where the server lets us.
+ */
+static int v9fs_server_open(struct inode *inode, struct p9_fid *fid,
+			    int flags)
+{
+	int err;
+
+	if (S_ISREG(inode->i_mode) && (flags & O_ACCMODE) == O_WRONLY &&
+	    v9fs_cached(inode, V9FS_CF_WRITE)) {
+		err = p9_client_open(fid, (flags & ~O_ACCMODE) | O_RDWR);
+		if (err != -EACCES && err != -EPERM)
+			return err;
+	}
+	return p9_client_open(fid, flags);
 }
 
 /**
@@ -69,7 +107,6 @@ int v9fs_open(struct inode *inode, struct file *file)
 
 	if (v9fs_is_stale(inode))
 		return -ESTALE;
-	v9fs_clear_fresh(inode);
 	fid = v9fs_dentry_fid(file_dentry(file));
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
@@ -79,18 +116,38 @@ int v9fs_open(struct inode *inode, struct file *file)
 	p9_fid_put(fid);
 	if (IS_ERR(ofid))
 		return PTR_ERR(ofid);
-	err = p9_client_open(ofid, v9fs_open_flags(file->f_flags));
+	err = v9fs_server_open(inode, ofid, v9fs_open_flags(file->f_flags));
 	if (err) {
 		p9_fid_put(ofid);
 		return err;
 	}
-	return v9fs_finish_open_fid(inode, file, ofid);
+	v9fs_finish_open_fid(inode, file, ofid);
+	if (!S_ISREG(inode->i_mode))
+		return 0;
+	/*
+	 * Close-to-open: what the server has now decides whether cached
+	 * pages are still good.
+	 */
+	if (v9fs_cached(inode, V9FS_CF_CTO) && v9fs_open_needs_refresh(inode)) {
+		err = v9fs_refresh(inode, file_dentry(file));
+		if (err) {
+			v9fs_release(inode, file);
+			return err;
+		}
+	}
+	/* Without a metadata cache, fstat(2) after open(2) asks again. */
+	if (!v9fs_cached(inode, V9FS_CF_META))
+		v9fs_clear_fresh(inode);
+	return 0;
 }
 
 /**
  * v9fs_release - file_operations.release: write back, then put the fid
  * @inode: the inode
  * @file: the file being closed
+ *
+ * Dirty pages are written back here but for a write cache without
+ * close-to-open (nocto), which leaves them to writeback.
  *
  * Return: 0.
  */
@@ -99,6 +156,8 @@ int v9fs_release(struct inode *inode, struct file *file)
 	struct p9_fid *fid = file->private_data;
 
 	if (S_ISREG(inode->i_mode) &&
+	    (!v9fs_cached(inode, V9FS_CF_WRITE) ||
+	     v9fs_cached(inode, V9FS_CF_CTO)) &&
 	    mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
 		filemap_write_and_wait(inode->i_mapping);
 	if (!fid)
@@ -109,13 +168,17 @@ int v9fs_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * Servers may answer with less than asked (iounit): go on until all is
- * done, the end of file, or an error.  Returns what was moved, or an
- * error if nothing was.
+/**
+ * v9fs_read_full - read until done, the end of the file, or an error
+ * @fid: an open fid
+ * @pos: where
+ * @to: into what; advanced by what was read
+ *
+ * Servers may answer with less than asked (iounit): go on.
+ *
+ * Return: bytes read, or an error if nothing was.
  */
-static ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos,
-			      struct iov_iter *to)
+ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos, struct iov_iter *to)
 {
 	ssize_t n, done = 0;
 
@@ -128,8 +191,15 @@ static ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos,
 	return done;
 }
 
-static ssize_t v9fs_write_full(struct p9_fid *fid, loff_t pos,
-			       struct iov_iter *from)
+/**
+ * v9fs_write_full - write all of @from, or fail
+ * @fid: an open fid
+ * @pos: where
+ * @from: what; advanced by what was written
+ *
+ * Return: bytes written, or an error if nothing was.
+ */
+ssize_t v9fs_write_full(struct p9_fid *fid, loff_t pos, struct iov_iter *from)
 {
 	ssize_t n, done = 0;
 
@@ -151,6 +221,10 @@ static ssize_t v9fs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	if (!count)
 		return 0;
+	if (!(iocb->ki_flags & IOCB_DIRECT) &&
+	    v9fs_cached(file_inode(file), V9FS_CF_READ) &&
+	    v9fs_fid_readable(file->private_data))
+		return generic_file_read_iter(iocb, to);
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;
 	if (mapping->nrpages) {
@@ -165,7 +239,50 @@ static ssize_t v9fs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return ret;
 }
 
-static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+/*
+ * generic_write_checks(), then drop set-id bits.  Only those: asking for
+ * security.capability on every write would cost a round trip each time.
+ */
+static ssize_t v9fs_write_checks(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	ssize_t ret;
+	int err;
+
+	ret = generic_write_checks(iocb, from);
+	if (ret > 0 && (file_inode(file)->i_mode & (S_ISUID | S_ISGID))) {
+		err = file_remove_privs(file);
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
+/* write(2) into the page cache; writeback sends it.  i_rwsem held. */
+static ssize_t v9fs_cached_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	loff_t pos;
+	ssize_t ret;
+
+	ret = v9fs_write_checks(iocb, from);
+	if (ret <= 0)
+		return ret;
+	/*
+	 * No local mtime: the server sets its own when the data arrives,
+	 * and stat(2) asks for it then (v9fs_getattr() writes back first),
+	 * so times come from one clock.
+	 */
+	v9fs_clear_fresh(file_inode(iocb->ki_filp));
+	/* Some 6.1 trees advance ki_pos in there, some leave it to us. */
+	pos = iocb->ki_pos;
+	ret = generic_perform_write(iocb, from);
+	if (ret > 0)
+		iocb->ki_pos = pos + ret;
+	return ret;
+}
+
+/* write(2) straight to the server.  i_rwsem held. */
+static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
@@ -173,35 +290,23 @@ static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	loff_t pos, end;
 	ssize_t ret;
 
-	if (iocb->ki_flags & IOCB_NOWAIT)
-		return -EAGAIN;
-	inode_lock(inode);
 	v9fs_clear_fresh(inode);
 	if (iocb->ki_flags & IOCB_APPEND) {
 		/* Append at the server's end of file, not our memory of it. */
 		ret = v9fs_refresh(inode, file_dentry(file));
 		if (ret)
-			goto out;
+			return ret;
 	}
-	ret = generic_write_checks(iocb, from);
+	ret = v9fs_write_checks(iocb, from);
 	if (ret <= 0)
-		goto out;
-	/*
-	 * Only set-id bits are dropped here: asking for security.capability
-	 * on every write would cost a server round trip each time.
-	 */
-	if (inode->i_mode & (S_ISUID | S_ISGID)) {
-		ret = file_remove_privs(file);
-		if (ret)
-			goto out;
-	}
+		return ret;
 
 	pos = iocb->ki_pos;
 	end = pos + iov_iter_count(from);
 	if (mapping->nrpages) {
 		ret = filemap_write_and_wait_range(mapping, pos, end - 1);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	ret = v9fs_write_full(file->private_data, pos, from);
 	if (ret > 0) {
@@ -214,7 +319,24 @@ static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			i_size_write(inode, end);
 		iocb->ki_pos = end;
 	}
-out:
+	return ret;
+}
+
+static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	ssize_t ret;
+
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;
+	inode_lock(inode);
+	if (!(iocb->ki_flags & IOCB_DIRECT) &&
+	    v9fs_cached(inode, V9FS_CF_WRITE) &&
+	    v9fs_fid_readable(file->private_data))
+		ret = v9fs_cached_write(iocb, from);
+	else
+		ret = v9fs_direct_write(iocb, from);
 	inode_unlock(inode);
 	if (ret > 0)
 		ret = generic_write_sync(iocb, ret);
@@ -250,18 +372,6 @@ static loff_t v9fs_llseek(struct file *file, loff_t offset, int whence)
 
 /* ---- mmap ---- */
 
-static struct p9_fid *v9fs_wb_fid(struct inode *inode)
-{
-	struct v9fs_inode *v9i = V9I(inode);
-	struct p9_fid *fid = NULL;
-
-	spin_lock(&v9i->lock);
-	if (v9i->wb_fid)
-		fid = p9_fid_get(v9i->wb_fid);
-	spin_unlock(&v9i->lock);
-	return fid;
-}
-
 static void v9fs_vm_close(struct vm_area_struct *vma)
 {
 	struct address_space *mapping = vma->vm_file->f_mapping;
@@ -282,119 +392,13 @@ static const struct vm_operations_struct v9fs_vm_ops = {
 static int v9fs_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct inode *inode = file_inode(file);
-	struct v9fs_inode *v9i = V9I(inode);
 
-	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE)) {
-		spin_lock(&v9i->lock);
-		if (!v9i->wb_fid)
-			v9i->wb_fid = p9_fid_get(file->private_data);
-		spin_unlock(&v9i->lock);
-	}
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE))
+		v9fs_set_wb_fid(inode, file->private_data);
 	file_accessed(file);
 	vma->vm_ops = &v9fs_vm_ops;
 	return 0;
 }
-
-static void v9fs_folio_bvec(struct bio_vec *bv, struct folio *folio,
-			    size_t len)
-{
-	bv->bv_page = &folio->page;
-	bv->bv_len = len;
-	bv->bv_offset = 0;
-}
-
-static int v9fs_read_folio(struct file *file, struct folio *folio)
-{
-	struct inode *inode = folio->mapping->host;
-	size_t len = folio_size(folio);
-	struct bio_vec bv;
-	struct iov_iter iter;
-	struct p9_fid *fid;
-	ssize_t n;
-
-	if (file && file->private_data)
-		fid = p9_fid_get(file->private_data);
-	else
-		fid = v9fs_attr_fid(inode, NULL);
-	if (IS_ERR(fid)) {
-		n = PTR_ERR(fid);
-		goto out;
-	}
-	v9fs_folio_bvec(&bv, folio, len);
-	iov_iter_bvec(&iter, ITER_DEST, &bv, 1, len);
-	n = v9fs_read_full(fid, folio_pos(folio), &iter);
-	p9_fid_put(fid);
-	if (n >= 0) {
-		if (n < len)
-			folio_zero_segment(folio, n, len);
-		folio_mark_uptodate(folio);
-		n = 0;
-	}
-out:
-	folio_unlock(folio);
-	return n;
-}
-
-static int v9fs_write_folio(struct page *page, struct writeback_control *wbc,
-			    void *data)
-{
-	struct folio *folio = page_folio(page);
-	struct address_space *mapping = folio->mapping;
-	struct inode *inode = mapping->host;
-	loff_t pos = folio_pos(folio);
-	loff_t size = i_size_read(inode);
-	struct iov_iter iter;
-	struct p9_fid *fid;
-	struct bio_vec bv;
-	size_t len;
-	ssize_t n;
-	int err = 0;
-
-	if (pos >= size) {
-		/* Truncated meanwhile: nothing left to write. */
-		folio_unlock(folio);
-		return 0;
-	}
-	len = min_t(loff_t, folio_size(folio), size - pos);
-	fid = v9fs_wb_fid(inode);
-	if (!fid) {
-		folio_redirty_for_writepage(wbc, folio);
-		folio_unlock(folio);
-		return -EBADF;
-	}
-	folio_start_writeback(folio);
-	folio_unlock(folio);
-
-	v9fs_folio_bvec(&bv, folio, len);
-	iov_iter_bvec(&iter, ITER_SOURCE, &bv, 1, len);
-	n = v9fs_write_full(fid, pos, &iter);
-	p9_fid_put(fid);
-	if (n != len) {
-		err = n < 0 ? n : -EIO;
-		mapping_set_error(mapping, err);
-	}
-	folio_end_writeback(folio);
-	return err;
-}
-
-static int v9fs_writepage(struct page *page, struct writeback_control *wbc)
-{
-	return v9fs_write_folio(page, wbc, NULL);
-}
-
-static int v9fs_writepages(struct address_space *mapping,
-			   struct writeback_control *wbc)
-{
-	return write_cache_pages(mapping, wbc, v9fs_write_folio, NULL);
-}
-
-const struct address_space_operations v9fs_aops = {
-	.read_folio	= v9fs_read_folio,
-	.writepage	= v9fs_writepage,
-	.writepages	= v9fs_writepages,
-	.dirty_folio	= filemap_dirty_folio,
-	.direct_IO	= noop_direct_IO,
-};
 
 /* ---- locks ---- */
 

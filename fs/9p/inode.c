@@ -104,20 +104,21 @@ static struct timespec64 v9fs_time(u64 sec, u64 nsec)
 	return ts;
 }
 
-/**
- * v9fs_apply_attr - update an inode from attributes the server sent
- * @inode: the inode
- * @attr: the attributes; fields not in @attr->valid are left alone
- *
- * Return: 0, or -ESTALE if the file type changed (the inode is then
- * marked stale).
+/*
+ * Update an inode from attributes the server sent.  @ours: the caller's
+ * own writes are all that changed the data since the cached pages were
+ * checked, so a new size or mtime is no reason to drop them.
  */
-int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
+static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
+			     bool ours)
 {
 	struct v9fs_sb *v9s = V9SB(inode->i_sb);
 	struct v9fs_inode *v9i = V9I(inode);
+	struct address_space *mapping = inode->i_mapping;
 	u64 valid = attr->valid;
-	bool changed = false;
+	bool changed = false, local;
+	struct timespec64 mt;
+	loff_t size;
 	kuid_t uid;
 	kgid_t gid;
 
@@ -127,10 +128,26 @@ int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
 		return -ESTALE;
 	}
 
+	/*
+	 * While writeback has data the server has not seen, the size and
+	 * mtime kept here are the file's; the server's are behind.
+	 */
+	local = S_ISREG(inode->i_mode) && (v9s->cf & V9FS_CF_WRITE) &&
+		(atomic_long_read(&v9i->wgen) !=
+		 atomic_long_read(&v9i->wgen_sent) ||
+		 mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ||
+		 mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK));
+
 	spin_lock(&inode->i_lock);
-	if (valid & P9_GETATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) |
-				(attr->mode & S_IALLUGO);
+	if (valid & P9_GETATTR_MODE) {
+		umode_t mode = (inode->i_mode & S_IFMT) |
+			       (attr->mode & S_IALLUGO);
+
+		/* New set-id bits must be seen by the next write. */
+		if (mode != inode->i_mode)
+			inode->i_flags &= ~S_NOSEC;
+		inode->i_mode = mode;
+	}
 	if (valid & P9_GETATTR_UID) {
 		uid = make_kuid(&init_user_ns, attr->uid);
 		inode->i_uid = (attr->uid == (u32)-1 || !uid_valid(uid)) ?
@@ -148,20 +165,19 @@ int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
 		inode->i_rdev = new_decode_dev((u32)attr->rdev);
 	if (valid & P9_GETATTR_ATIME)
 		inode->i_atime = v9fs_time(attr->atime_sec, attr->atime_nsec);
-	if (valid & P9_GETATTR_MTIME) {
-		struct timespec64 mt = v9fs_time(attr->mtime_sec,
-						 attr->mtime_nsec);
-
-		changed |= !timespec64_equal(&mt, &inode->i_mtime);
-		inode->i_mtime = mt;
-	}
 	if (valid & P9_GETATTR_CTIME)
 		inode->i_ctime = v9fs_time(attr->ctime_sec, attr->ctime_nsec);
-	if (valid & P9_GETATTR_SIZE) {
-		loff_t size = min_t(u64, attr->size, MAX_LFS_FILESIZE);
-
-		changed |= size != i_size_read(inode);
+	if ((valid & P9_GETATTR_MTIME) && !local) {
+		mt = v9fs_time(attr->mtime_sec, attr->mtime_nsec);
+		changed |= !timespec64_equal(&mt, &v9i->data_mtime);
+		inode->i_mtime = mt;
+		v9i->data_mtime = mt;
+	}
+	if ((valid & P9_GETATTR_SIZE) && !local) {
+		size = min_t(u64, attr->size, MAX_LFS_FILESIZE);
+		changed |= size != v9i->data_size;
 		i_size_write(inode, size);
+		v9i->data_size = size;
 	}
 	if (valid & P9_GETATTR_BLOCKS)
 		inode->i_blocks = attr->blocks;
@@ -177,12 +193,51 @@ int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
 	spin_unlock(&inode->i_lock);
 
 	/*
-	 * The file changed on the server: drop clean cached pages (only
-	 * mmap fills the page cache) so new mappings see the new data.
+	 * Size or mtime moved since the cached pages were read: the file
+	 * changed behind our back.  Drop the cached pages (mapped ones too)
+	 * so readers and new faults fetch the new data.
 	 */
-	if (changed && S_ISREG(inode->i_mode) && inode->i_mapping->nrpages)
-		invalidate_mapping_pages(inode->i_mapping, 0, -1);
+	if (changed && !ours && !local && S_ISREG(inode->i_mode) &&
+	    mapping->nrpages)
+		invalidate_inode_pages2(mapping);
 	return 0;
+}
+
+/**
+ * v9fs_apply_attr - update an inode from attributes the server sent
+ * @inode: the inode
+ * @attr: the attributes; fields not in @attr->valid are left alone
+ *
+ * If the file's size or mtime moved since its cached pages were read,
+ * they are dropped.
+ *
+ * Return: 0, or -ESTALE if the file type changed (the inode is then
+ * marked stale).
+ */
+int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
+{
+	return __v9fs_apply_attr(inode, attr, false);
+}
+
+/**
+ * v9fs_data_written - writeback sent data: take the server's attributes
+ * @inode: the inode
+ * @fid: the fid the data went through
+ *
+ * The size and mtime the server now reports are the result of our own
+ * writes; recording them keeps the next open's close-to-open check from
+ * taking them for someone else's change.  A change by another client
+ * between our Twrite and this Tgetattr goes unnoticed: 9P has no way to
+ * tell the two apart.
+ */
+void v9fs_data_written(struct inode *inode, struct p9_fid *fid)
+{
+	struct p9_attr attr;
+
+	if (p9_client_getattr(fid, V9FS_ATTR_MASK, &attr))
+		return;
+	if (!__v9fs_apply_attr(inode, &attr, true))
+		v9fs_mark_fresh(inode);
 }
 
 static void v9fs_set_ops(struct inode *inode, bool nodevmap)
@@ -254,6 +309,7 @@ struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr)
 	inode->i_uid = V9SB(sb)->o.dfltuid;
 	inode->i_gid = V9SB(sb)->o.dfltgid;
 	v9fs_apply_attr(inode, attr);
+	v9fs_netfs_init(inode);
 	v9fs_set_ops(inode, V9SB(sb)->o.nodevmap);
 	unlock_new_inode(inode);
 	return inode;
@@ -281,15 +337,19 @@ int v9fs_refresh(struct inode *inode, struct dentry *dentry)
 	p9_fid_put(fid);
 	if (err)
 		return err;
-	return v9fs_apply_attr(inode, &attr);
+	err = v9fs_apply_attr(inode, &attr);
+	if (!err && v9fs_cached(inode, V9FS_CF_META))
+		v9fs_mark_fresh(inode);
+	return err;
 }
 
 /**
- * v9fs_mark_fresh - note that a lookup just read an inode's attributes
+ * v9fs_mark_fresh - note that an inode's attributes were just read
  * @inode: the inode
  *
- * The stat(2) that follows a lookup in the same tick uses them instead of
- * asking the server a second time; once only.
+ * With a metadata cache they serve stat(2) for actimeo; without one, a
+ * stat(2) that follows a lookup in the same tick uses them instead of
+ * asking the server a second time, once only.
  */
 void v9fs_mark_fresh(struct inode *inode)
 {
@@ -299,12 +359,48 @@ void v9fs_mark_fresh(struct inode *inode)
 	set_bit(V9FS_INO_FRESH, &v9i->flags);
 }
 
-static bool v9fs_take_fresh(struct inode *inode)
+static bool v9fs_attr_recent(struct inode *inode, unsigned long ttl)
 {
 	struct v9fs_inode *v9i = V9I(inode);
 
-	return test_and_clear_bit(V9FS_INO_FRESH, &v9i->flags) &&
-	       time_before_eq(jiffies, READ_ONCE(v9i->stamp) + 1);
+	return test_bit(V9FS_INO_FRESH, &v9i->flags) &&
+	       time_before_eq(jiffies, READ_ONCE(v9i->stamp) + ttl);
+}
+
+/**
+ * v9fs_mark_looked_up - a lookup just read the inode's attributes
+ * @inode: the inode
+ */
+void v9fs_mark_looked_up(struct inode *inode)
+{
+	v9fs_mark_fresh(inode);
+	set_bit(V9FS_INO_LOOKUP, &V9I(inode)->flags);
+}
+
+/**
+ * v9fs_open_needs_refresh - must open(2) ask for attributes (close-to-open)?
+ * @inode: the inode being opened
+ *
+ * Not if the lookup of the path being opened read them in this very tick;
+ * attributes kept from an earlier open, stat or writeback do not count.
+ *
+ * Return: true if the attributes must be read again.
+ */
+bool v9fs_open_needs_refresh(struct inode *inode)
+{
+	return !test_and_clear_bit(V9FS_INO_LOOKUP, &V9I(inode)->flags) ||
+	       !v9fs_attr_recent(inode, 1);
+}
+
+/* May stat(2) answer from what the inode holds? */
+static bool v9fs_attr_cached(struct inode *inode)
+{
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+
+	if (v9s->cf & V9FS_CF_META)
+		return v9fs_attr_recent(inode, READ_ONCE(v9s->o.actimeo));
+	return v9fs_attr_recent(inode, 1) &&
+	       test_and_clear_bit(V9FS_INO_FRESH, &V9I(inode)->flags);
 }
 
 /**
@@ -323,8 +419,20 @@ int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
 	struct inode *inode = d_inode(path->dentry);
 	int err;
 
-	if ((flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
-	    !v9fs_take_fresh(inode)) {
+	/*
+	 * Written data still cached: send it, so that size, blocks and
+	 * times are the server's (as NFS does).
+	 */
+	if (S_ISREG(inode->i_mode) && v9fs_cached(inode, V9FS_CF_WRITE) &&
+	    (flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
+	    mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY)) {
+		err = filemap_write_and_wait(inode->i_mapping);
+		if (err)
+			return err;
+	}
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_FORCE_SYNC ||
+	    ((flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
+	     !v9fs_attr_cached(inode))) {
 		err = v9fs_refresh(inode, path->dentry);
 		if (err)
 			return err;

@@ -24,13 +24,14 @@
 #define V9FS_DEFAULT_UNAME	"nobody"
 #define V9FS_DEFAULT_ID		((u32)-2)
 #define V9FS_DEFAULT_LOCKTMO	(30 * HZ)
+#define V9FS_MAX_ACTIMEO	3600	/* seconds */
 
 enum {
 	OPT_TRANS, OPT_VERSION, OPT_MSIZE, OPT_UNAME, OPT_ANAME, OPT_ACCESS,
 	OPT_CACHE, OPT_DEBUG, OPT_DFLTUID, OPT_DFLTGID, OPT_AFID,
 	OPT_NODEVMAP, OPT_NOEXTEND, OPT_POSIXACL, OPT_LOCKTIMEOUT, OPT_PORT,
 	OPT_PRIVPORT, OPT_RFDNO, OPT_WFDNO, OPT_RQ, OPT_SQ, OPT_TIMEOUT,
-	OPT_CACHETAG,
+	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO,
 };
 
 static const struct constant_table v9fs_versions[] = {
@@ -68,6 +69,8 @@ static const struct fs_parameter_spec v9fs_params[] = {
 	fsparam_u32("sq",		OPT_SQ),
 	fsparam_u32("timeout",		OPT_TIMEOUT),
 	fsparam_string_empty("cachetag", OPT_CACHETAG),
+	fsparam_u32("actimeo",		OPT_ACTIMEO),
+	fsparam_flag("nocto",		OPT_NOCTO),
 	{}
 };
 
@@ -253,8 +256,62 @@ static int v9fs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case OPT_CACHETAG:
 		v9fs_take_string(&o->cachetag, param);
 		break;
+	case OPT_ACTIMEO:
+		if (r.uint_32 > V9FS_MAX_ACTIMEO)
+			return invalfc(fc, "Bad value for 'actimeo': at most %u",
+				       V9FS_MAX_ACTIMEO);
+		o->actimeo = r.uint_32 * HZ;
+		o->given |= V9FS_GIVEN_ACTIMEO;
+		break;
+	case OPT_NOCTO:
+		o->nocto = true;
+		o->given |= V9FS_GIVEN_NOCTO;
+		break;
 	}
 	return 0;
+}
+
+/*
+ * What each cache mode does (see V9FS_CF_* in v9fs.h).  Newer kernels'
+ * numeric form maps bit by bit: 0x1 file data, 0x2 and 0x8 metadata,
+ * 0x4 write-back; 0x80 (fscache) adds nothing more here.
+ */
+static unsigned int v9fs_cache_flags(const struct v9fs_opts *o)
+{
+	unsigned int cf = 0;
+
+	switch (o->cache) {
+	case V9FS_CACHE_NONE:
+		return 0;
+	case V9FS_CACHE_READAHEAD:
+		cf = V9FS_CF_READ;
+		break;
+	case V9FS_CACHE_MMAP:
+		cf = V9FS_CF_READ | V9FS_CF_WRITE;
+		break;
+	case V9FS_CACHE_WRITEBACK:
+	case V9FS_CACHE_LOOSE:
+	case V9FS_CACHE_FSCACHE:
+		cf = V9FS_CF_READ | V9FS_CF_WRITE | V9FS_CF_META;
+		break;
+	case V9FS_CACHE_NUMERIC:
+		if (o->cache_bits & 0x1)
+			cf |= V9FS_CF_READ;
+		if (o->cache_bits & 0x4)
+			cf |= V9FS_CF_READ | V9FS_CF_WRITE;
+		if (o->cache_bits & 0xa)
+			cf |= V9FS_CF_READ | V9FS_CF_WRITE | V9FS_CF_META;
+		break;
+	}
+	if (!o->nocto)
+		cf |= V9FS_CF_CTO;
+	return cf;
+}
+
+/* Default actimeo, for modes that cache metadata. */
+static unsigned long v9fs_default_actimeo(const struct v9fs_opts *o)
+{
+	return (o->cache == V9FS_CACHE_WRITEBACK ? 1 : 10) * HZ;
 }
 
 static const char *v9fs_dialect_name(enum p9_dialect d)
@@ -282,10 +339,15 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	v9i->gen = 0;
 	v9i->gen_valid = false;
 	v9i->flags = 0;
+	v9i->stamp = 0;
+	atomic_long_set(&v9i->wgen, 0);
+	atomic_long_set(&v9i->wgen_sent, 0);
+	v9i->data_mtime = (struct timespec64){};
+	v9i->data_size = 0;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
 	v9i->wb_fid = NULL;
-	return &v9i->vfs_inode;
+	return &v9i->netfs.inode;
 }
 
 static void v9fs_free_inode(struct inode *inode)
@@ -298,7 +360,7 @@ static void v9fs_inode_once(void *p)
 	struct v9fs_inode *v9i = p;
 
 	spin_lock_init(&v9i->lock);
-	inode_init_once(&v9i->vfs_inode);
+	inode_init_once(&v9i->netfs.inode);
 }
 
 static int v9fs_statfs(struct dentry *dentry, struct kstatfs *buf)
@@ -393,6 +455,10 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 			   o->copts.fd.rfd, o->copts.fd.wfd);
 	if (o->cachetag)
 		seq_show_option(m, "cachetag", o->cachetag);
+	if (v9s->cf & V9FS_CF_META)
+		seq_printf(m, ",actimeo=%lu", READ_ONCE(o->actimeo) / HZ);
+	if (o->nocto)
+		seq_puts(m, ",nocto");
 	return 0;
 }
 
@@ -402,14 +468,18 @@ static void v9fs_umount_begin(struct super_block *sb)
 }
 
 /*
- * Unused inodes go at once, but for one kind: 9P2000.L alone reports link
- * counts, so elsewhere the count of a hard-linked file is only what this
- * client kept (fs/9p/dir.c, v9fs_link()).  Keep such an inode cached
+ * Without a page cache, unused inodes go at once, but for one kind:
+ * 9P2000.L alone reports link counts, so elsewhere the count of a
+ * hard-linked file is only what this client kept (fs/9p/dir.c,
+ * v9fs_link()).  Keep such an inode cached
  * while the VFS lets us so that the count lasts; it starts over at 1
  * once memory pressure evicts it.
  */
 static int v9fs_drop_inode(struct inode *inode)
 {
+	/* Cached pages live as long as the inode: keep it while we may. */
+	if (V9SB(inode->i_sb)->cf & V9FS_CF_READ)
+		return generic_drop_inode(inode);
 	if (inode->i_nlink > 1 && !S_ISDIR(inode->i_mode) &&
 	    p9_client_dialect(V9SB(inode->i_sb)->clnt) != P9_DOTL)
 		return generic_drop_inode(inode);
@@ -427,6 +497,23 @@ static const struct super_operations v9fs_super_ops = {
 };
 
 /* ---- mounting ---- */
+
+/*
+ * Readahead windows of a few messages keep Treads in flight; writeback
+ * sends up to a few messages' worth of contiguous dirty pages at once.
+ */
+static void v9fs_setup_io_sizes(struct super_block *sb)
+{
+	struct v9fs_sb *v9s = V9SB(sb);
+	size_t io = p9_client_msize(v9s->clnt) - P9_IOHDRSZ;
+	size_t ra = clamp_t(size_t, 4 * io, SZ_128K, SZ_8M);
+
+	v9s->wsize = clamp_t(size_t, 8 * io, SZ_1M, SZ_8M);
+	if (v9s->cf & V9FS_CF_READ) {
+		sb->s_bdi->ra_pages = ra >> PAGE_SHIFT;
+		sb->s_bdi->io_pages = ra >> PAGE_SHIFT;
+	}
+}
 
 static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 {
@@ -469,9 +556,16 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 		o->posixacl = false;
 	}
 
+	v9s->cf = v9fs_cache_flags(o);
+	if (!(o->given & V9FS_GIVEN_ACTIMEO))
+		o->actimeo = v9fs_default_actimeo(o);
+
 	sb->s_magic = V9FS_MAGIC;
 	sb->s_op = &v9fs_super_ops;
-	sb->s_d_op = &v9fs_dentry_ops;
+	sb->s_d_op = (v9s->cf & V9FS_CF_META) ? &v9fs_cached_dentry_ops :
+						 &v9fs_dentry_ops;
+	/* file_remove_privs() asks the server only until it knows. */
+	sb->s_flags |= SB_NOSEC;
 	sb->s_xattr = v9fs_xattr_handlers;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_blocksize = PAGE_SIZE;
@@ -483,6 +577,7 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	err = super_setup_bdi(sb);
 	if (err)
 		return err;
+	v9fs_setup_io_sizes(sb);
 
 	fid = v9fs_attach(v9s, v9fs_fid_user(v9s));
 	if (IS_ERR(fid))
@@ -532,10 +627,17 @@ static int v9fs_reconfigure(struct fs_context *fc)
 	    strcmp(n->aname ?: "", v9s->o.aname ?: ""))
 		return invalfc(fc, "cannot change 'aname' on remount");
 
+	/* Inodes, dentries and pages were set up for one cache mode. */
+	if ((n->given & V9FS_GIVEN_CACHE) &&
+	    (n->cache != v9s->o.cache || n->cache_bits != v9s->o.cache_bits))
+		return invalfc(fc, "cannot change 'cache' on remount");
+	if ((n->given & V9FS_GIVEN_NOCTO) && !v9s->o.nocto)
+		return invalfc(fc, "cannot change 'nocto' on remount");
+
 	sync_filesystem(sb);
-	if (n->given & V9FS_GIVEN_CACHE) {
-		WRITE_ONCE(v9s->o.cache, n->cache);
-		WRITE_ONCE(v9s->o.cache_bits, n->cache_bits);
+	if (n->given & V9FS_GIVEN_ACTIMEO) {
+		WRITE_ONCE(v9s->o.actimeo, n->actimeo);
+		v9s->o.given |= V9FS_GIVEN_ACTIMEO;
 	}
 	if (n->given & V9FS_GIVEN_DEBUG) {
 		WRITE_ONCE(v9s->o.debug, n->debug);
@@ -626,15 +728,25 @@ static int __init v9fs_init(void)
 					      v9fs_inode_once);
 	if (!v9fs_inode_cachep)
 		return -ENOMEM;
+	err = v9fs_addr_init();
+	if (err)
+		goto out_cache;
 	err = register_filesystem(&v9fs_fs_type);
 	if (err)
-		kmem_cache_destroy(v9fs_inode_cachep);
+		goto out_addr;
+	return 0;
+
+out_addr:
+	v9fs_addr_exit();
+out_cache:
+	kmem_cache_destroy(v9fs_inode_cachep);
 	return err;
 }
 
 static void __exit v9fs_exit(void)
 {
 	unregister_filesystem(&v9fs_fs_type);
+	v9fs_addr_exit();
 	/* Inodes are freed after an RCU grace period. */
 	rcu_barrier();
 	kmem_cache_destroy(v9fs_inode_cachep);

@@ -32,6 +32,7 @@
 #define _FS_9P_V9FS_H
 
 #include <linux/fs.h>
+#include <linux/netfs.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
@@ -47,7 +48,7 @@ enum v9fs_access {
 	V9FS_ACCESS_SINGLE,	/* access=<uid>: only that user */
 };
 
-/* cache= modes; all behave as NONE plus page-cache mmap today */
+/* cache= modes, as spelled on the command line; see v9fs_cache_flags() */
 enum v9fs_cache {
 	V9FS_CACHE_NONE,
 	V9FS_CACHE_LOOSE,
@@ -57,6 +58,21 @@ enum v9fs_cache {
 	V9FS_CACHE_WRITEBACK,
 	V9FS_CACHE_NUMERIC,	/* given as a number: see cache_bits */
 };
+
+/*
+ * What a cache mode does (v9fs_sb.cf bits), fixed at mount time:
+ *  READ	read(2) goes through the page cache, with readahead (netfs)
+ *  WRITE	write(2) dirties the page cache; writeback sends large Twrites
+ *  META	attributes and dentries are trusted for actimeo seconds
+ *  CTO		close-to-open: open revalidates cached data against the
+ *		server's size and mtime, close writes back (nocto clears it)
+ * None of them set (cache=none): read and write go to the server, the page
+ * cache serves mappings only.
+ */
+#define V9FS_CF_READ	BIT(0)
+#define V9FS_CF_WRITE	BIT(1)
+#define V9FS_CF_META	BIT(2)
+#define V9FS_CF_CTO	BIT(3)
 
 /* Which options were given explicitly (v9fs_opts.given bits). */
 #define V9FS_GIVEN_TRANS	BIT(0)
@@ -69,6 +85,8 @@ enum v9fs_cache {
 #define V9FS_GIVEN_DEBUG	BIT(7)
 #define V9FS_GIVEN_LOCKTMO	BIT(8)
 #define V9FS_GIVEN_AFID		BIT(9)
+#define V9FS_GIVEN_ACTIMEO	BIT(10)
+#define V9FS_GIVEN_NOCTO	BIT(11)
 
 /**
  * struct v9fs_opts - mount options as parsed
@@ -88,6 +106,9 @@ enum v9fs_cache {
  * @locktimeout: cap of the blocking-lock poll interval, in jiffies
  * @nodevmap: show device, fifo and socket files as regular files
  * @posixacl: POSIX ACLs
+ * @nocto: no close-to-open revalidation (the old loose behaviour)
+ * @actimeo: how long cached attributes and dentries are trusted, in
+ *	jiffies, in the modes that cache metadata
  * @given: V9FS_GIVEN_* bits
  */
 struct v9fs_opts {
@@ -107,6 +128,8 @@ struct v9fs_opts {
 	unsigned long locktimeout;
 	bool nodevmap;
 	bool posixacl;
+	bool nocto;
+	unsigned long actimeo;
 	unsigned int given;
 };
 
@@ -118,10 +141,14 @@ struct v9fs_opts {
  * @rename_sem: held for writing by rename, for reading by path walks of
  *	more than one name
  * @nodename: the host name at mount time, the client id of our locks
+ * @cf: V9FS_CF_* bits of the cache mode, fixed at mount time
+ * @wsize: the most bytes writeback sends in one go (several Twrites)
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
 	struct v9fs_opts o;
+	unsigned int cf;
+	size_t wsize;
 	struct rw_semaphore rename_sem;
 	char nodename[__NEW_UTS_LEN + 1];
 };
@@ -129,7 +156,8 @@ struct v9fs_sb {
 /* v9fs_inode.flags bits */
 #define V9FS_INO_STALE	0	/* the server's file behind it is gone */
 #define V9FS_INO_GONE	1	/* we removed its last name; open files go on */
-#define V9FS_INO_FRESH	2	/* attributes just read by a lookup, see @stamp */
+#define V9FS_INO_FRESH	2	/* attributes read from the server at @stamp */
+#define V9FS_INO_LOOKUP	3	/* ... by a lookup, not yet used by an open */
 
 /**
  * struct v9fs_inode - the 9p part of an inode
@@ -137,12 +165,18 @@ struct v9fs_sb {
  * @gen: the server's generation number, if @gen_valid
  * @gen_valid: the server reported a generation
  * @flags: V9FS_INO_* bits (atomic bitops)
- * @stamp: jiffies of the lookup that set V9FS_INO_FRESH
+ * @stamp: jiffies when the attributes were last read (V9FS_INO_FRESH)
+ * @wgen: count of buffered writes (write_end) into the page cache
+ * @wgen_sent: @wgen as of the last writeback that left nothing dirty; while
+ *	the two differ the file's size and mtime are ours, not the server's
+ * @data_mtime: the server's mtime the cached pages correspond to
+ * @data_size: the server's size the cached pages correspond to
+ *	(@data_mtime and @data_size under the inode's i_lock)
  * @lock: protects @fids, @open_fids and @wb_fid
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
  * @wb_fid: writable fid for page writeback, or NULL
- * @vfs_inode: the VFS inode
+ * @netfs: the netfs context (read helpers) and, in it, the VFS inode
  */
 struct v9fs_inode {
 	struct p9_qid qid;
@@ -150,21 +184,30 @@ struct v9fs_inode {
 	bool gen_valid;
 	unsigned long flags;
 	unsigned long stamp;
+	atomic_long_t wgen;
+	atomic_long_t wgen_sent;
+	struct timespec64 data_mtime;
+	loff_t data_size;
 	spinlock_t lock;	/* protects fids, open_fids, wb_fid */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
 	struct p9_fid *wb_fid;
-	struct inode vfs_inode;
+	struct netfs_inode netfs;
 };
 
 static inline struct v9fs_inode *V9I(struct inode *inode)
 {
-	return container_of(inode, struct v9fs_inode, vfs_inode);
+	return container_of(inode, struct v9fs_inode, netfs.inode);
 }
 
 static inline struct v9fs_sb *V9SB(struct super_block *sb)
 {
 	return sb->s_fs_info;
+}
+
+static inline bool v9fs_cached(struct inode *inode, unsigned int cf)
+{
+	return V9SB(inode->i_sb)->cf & cf;
 }
 
 static inline bool v9fs_is_stale(struct inode *inode)
@@ -183,8 +226,11 @@ extern const struct inode_operations v9fs_symlink_iops;
 extern const struct inode_operations v9fs_special_iops;
 struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr);
 int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr);
+void v9fs_data_written(struct inode *inode, struct p9_fid *fid);
 int v9fs_refresh(struct inode *inode, struct dentry *dentry);
 void v9fs_mark_fresh(struct inode *inode);
+void v9fs_mark_looked_up(struct inode *inode);
+bool v9fs_open_needs_refresh(struct inode *inode);
 
 static inline void v9fs_clear_fresh(struct inode *inode)
 {
@@ -215,12 +261,21 @@ void v9fs_inode_drop_fids(struct inode *inode);
 /* dir.c */
 extern const struct file_operations v9fs_dir_fops;
 extern const struct dentry_operations v9fs_dentry_ops;
+extern const struct dentry_operations v9fs_cached_dentry_ops;
 struct p9_str v9fs_dname(const struct dentry *dentry);
 void v9fs_rdbuf_free(struct p9_fid *fid);
 
+/* addr.c */
+extern const struct address_space_operations v9fs_aops;
+bool v9fs_fid_readable(const struct p9_fid *fid);
+void v9fs_netfs_init(struct inode *inode);
+int v9fs_addr_init(void);
+void v9fs_addr_exit(void);
+
 /* file.c */
 extern const struct file_operations v9fs_file_fops;
-extern const struct address_space_operations v9fs_aops;
+ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos, struct iov_iter *to);
+ssize_t v9fs_write_full(struct p9_fid *fid, loff_t pos, struct iov_iter *from);
 int v9fs_open(struct inode *inode, struct file *file);
 int v9fs_release(struct inode *inode, struct file *file);
 int v9fs_open_flags(int f_flags);

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * v9fs-ng: the page cache: reads through netfs, buffered writes and
+ * writeback.
+ *
+ * Reads (read_folio, readahead, and the read before a partial write) go
+ * through the kernel's netfs helpers, which hand us subrequests; each one
+ * becomes a run of Treads into the page cache on a work queue, so a
+ * readahead window is fetched while the reader consumes the one before.
+ *
+ * Writeback gathers runs of contiguous dirty folios, up to v9fs_sb.wsize
+ * bytes, and sends each run as one stream of Twrites (several in flight,
+ * zero copy from the folios) on v9fs_inode.wb_fid.
+ *
+ * Fids: a read request holds a reference to a readable open fid (the
+ * file's own, or another open file's of the same inode) from init_request
+ * to free_request.  Writeback takes a reference to wb_fid for each run.
+ */
+#define pr_fmt(fmt) "9p: " fmt
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/netfs.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/workqueue.h>
+#include <linux/writeback.h>
+#include "v9fs.h"
+
+static struct workqueue_struct *v9fs_read_wq;
+
+/**
+ * v9fs_fid_readable - may Tread be sent on this open fid?
+ * @fid: an open fid, or NULL
+ *
+ * Return: true if @fid was opened for reading.
+ */
+bool v9fs_fid_readable(const struct p9_fid *fid)
+{
+	return fid && fid->open_flags >= 0 &&
+	       (fid->open_flags & O_ACCMODE) != O_WRONLY;
+}
+
+/* A readable open fid of @inode (new reference), or NULL. */
+static struct p9_fid *v9fs_read_fid(struct inode *inode)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+	struct p9_fid *fid, *found = NULL;
+
+	spin_lock(&v9i->lock);
+	hlist_for_each_entry(fid, &v9i->open_fids, fs_link) {
+		if (v9fs_fid_readable(fid)) {
+			found = p9_fid_get(fid);
+			break;
+		}
+	}
+	if (!found && v9fs_fid_readable(v9i->wb_fid))
+		found = p9_fid_get(v9i->wb_fid);
+	spin_unlock(&v9i->lock);
+	return found;
+}
+
+static int v9fs_init_request(struct netfs_io_request *rreq, struct file *file)
+{
+	struct p9_fid *fid = NULL;
+
+	if (file && v9fs_fid_readable(file->private_data))
+		fid = p9_fid_get(file->private_data);
+	else
+		fid = v9fs_read_fid(rreq->inode);
+	if (!fid)
+		return -EBADF;
+	rreq->netfs_priv = fid;
+	return 0;
+}
+
+static void v9fs_free_request(struct netfs_io_request *rreq)
+{
+	if (rreq->netfs_priv)
+		p9_fid_put(rreq->netfs_priv);
+}
+
+static void v9fs_do_read(struct netfs_io_subrequest *subreq)
+{
+	struct netfs_io_request *rreq = subreq->rreq;
+	loff_t pos = subreq->start + subreq->transferred;
+	size_t len = subreq->len - subreq->transferred;
+	struct iov_iter to;
+	ssize_t n;
+
+	iov_iter_xarray(&to, ITER_DEST, &rreq->mapping->i_pages, pos, len);
+	n = v9fs_read_full(rreq->netfs_priv, pos, &to);
+	/* A short read is the end of the file: netfs zeroes the rest. */
+	if (n >= 0)
+		__set_bit(NETFS_SREQ_CLEAR_TAIL, &subreq->flags);
+	netfs_subreq_terminated(subreq, n, false);
+}
+
+struct v9fs_read_work {
+	struct work_struct work;
+	struct netfs_io_subrequest *subreq;
+};
+
+static void v9fs_read_worker(struct work_struct *work)
+{
+	struct v9fs_read_work *rw = container_of(work, struct v9fs_read_work,
+						 work);
+
+	v9fs_do_read(rw->subreq);
+	kfree(rw);
+}
+
+static void v9fs_issue_read(struct netfs_io_subrequest *subreq)
+{
+	struct v9fs_read_work *rw;
+
+	/* Synchronous reads (read_folio, write_begin) just wait anyway. */
+	if (subreq->rreq->origin == NETFS_READAHEAD) {
+		rw = kmalloc(sizeof(*rw), GFP_NOFS);
+		if (rw) {
+			INIT_WORK(&rw->work, v9fs_read_worker);
+			rw->subreq = subreq;
+			queue_work(v9fs_read_wq, &rw->work);
+			return;
+		}
+	}
+	v9fs_do_read(subreq);
+}
+
+static const struct netfs_request_ops v9fs_netfs_ops = {
+	.init_request	= v9fs_init_request,
+	.free_request	= v9fs_free_request,
+	.issue_read	= v9fs_issue_read,
+};
+
+/**
+ * v9fs_netfs_init - set up the netfs context of a new inode
+ * @inode: the inode, its size already set
+ */
+void v9fs_netfs_init(struct inode *inode)
+{
+	netfs_inode_init(&V9I(inode)->netfs, &v9fs_netfs_ops);
+}
+
+/* ---- buffered writes ---- */
+
+static int v9fs_write_begin(struct file *file, struct address_space *mapping,
+			    loff_t pos, unsigned int len, struct page **pagep,
+			    void **fsdata)
+{
+	struct folio *folio;
+	int err;
+
+	err = netfs_write_begin(&V9I(mapping->host)->netfs, file, mapping,
+				pos, len, &folio, fsdata);
+	if (err < 0)
+		return err;
+	*pagep = folio_file_page(folio, pos >> PAGE_SHIFT);
+	return 0;
+}
+
+static int v9fs_write_end(struct file *file, struct address_space *mapping,
+			  loff_t pos, unsigned int len, unsigned int copied,
+			  struct page *page, void *fsdata)
+{
+	struct folio *folio = page_folio(page);
+	struct inode *inode = mapping->host;
+
+	if (!folio_test_uptodate(folio)) {
+		/*
+		 * write_begin read nothing because this write was to cover
+		 * the folio: a short copy leaves a hole of old garbage, so
+		 * take none of it and let the caller retry.
+		 */
+		if (copied < len) {
+			copied = 0;
+			goto out;
+		}
+		folio_mark_uptodate(folio);
+	}
+	if (copied) {
+		atomic_long_inc(&V9I(inode)->wgen);
+		/* i_rwsem is held: nobody else moves i_size up. */
+		if (pos + copied > i_size_read(inode))
+			i_size_write(inode, pos + copied);
+		folio_mark_dirty(folio);
+	}
+out:
+	folio_unlock(folio);
+	folio_put(folio);
+	return copied;
+}
+
+/* ---- writeback ---- */
+
+/*
+ * A run of contiguous folios under writeback, not yet sent.  @folios has
+ * room for wsize bytes of single pages (the mapping has no large folios).
+ */
+struct v9fs_wb_run {
+	struct p9_fid *fid;
+	struct folio **folios;
+	unsigned int nr, max;
+	loff_t start;
+	size_t len;
+	bool sent;
+	int err;
+};
+
+static struct p9_fid *v9fs_wb_fid(struct inode *inode)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+	struct p9_fid *fid = NULL;
+
+	spin_lock(&v9i->lock);
+	if (v9i->wb_fid)
+		fid = p9_fid_get(v9i->wb_fid);
+	spin_unlock(&v9i->lock);
+	return fid;
+}
+
+/* Send the run, end writeback of its folios, and empty it. */
+static void v9fs_wb_flush(struct address_space *mapping,
+			  struct v9fs_wb_run *run)
+{
+	struct iov_iter from;
+	unsigned int i;
+	ssize_t n;
+	int err = 0;
+
+	if (!run->nr)
+		return;
+	/* The folios stay in the mapping while under writeback. */
+	iov_iter_xarray(&from, ITER_SOURCE, &mapping->i_pages, run->start,
+			run->len);
+	n = v9fs_write_full(run->fid, run->start, &from);
+	run->sent = true;
+	if (n != run->len) {
+		err = n < 0 ? n : -EIO;
+		mapping_set_error(mapping, err);
+		if (!run->err)
+			run->err = err;
+	}
+	for (i = 0; i < run->nr; i++)
+		folio_end_writeback(run->folios[i]);
+	run->nr = 0;
+	run->len = 0;
+}
+
+/* write_cache_pages() callback: add a locked, cleaned folio to the run. */
+static int v9fs_wb_folio(struct page *page, struct writeback_control *wbc,
+			 void *data)
+{
+	struct folio *folio = page_folio(page);
+	struct address_space *mapping = folio->mapping;
+	struct v9fs_wb_run *run = data;
+	loff_t pos = folio_pos(folio);
+	loff_t size = i_size_read(mapping->host);
+	size_t len;
+
+	if (pos >= size) {
+		/* Truncated meanwhile: nothing left to write. */
+		folio_unlock(folio);
+		return 0;
+	}
+	len = min_t(loff_t, folio_size(folio), size - pos);
+	if (run->nr && (pos != run->start + run->len || run->nr == run->max))
+		v9fs_wb_flush(mapping, run);
+	folio_start_writeback(folio);
+	folio_unlock(folio);
+	if (!run->nr)
+		run->start = pos;
+	run->folios[run->nr++] = folio;
+	run->len += len;
+	/* Nothing can follow a partial folio at the end of the file. */
+	if (len < folio_size(folio))
+		v9fs_wb_flush(mapping, run);
+	return 0;
+}
+
+static int v9fs_writepages(struct address_space *mapping,
+			   struct writeback_control *wbc)
+{
+	struct inode *inode = mapping->host;
+	struct v9fs_inode *v9i = V9I(inode);
+	struct v9fs_wb_run run = {};
+	struct folio *one;
+	long gen;
+	int err;
+
+	run.fid = v9fs_wb_fid(inode);
+	if (!run.fid) {
+		/* No writable open fid ever: nothing can have been dirtied. */
+		pr_warn_ratelimited("dirty pages of inode %lu with no writable fid\n",
+				    inode->i_ino);
+		return -EBADF;
+	}
+	run.max = max_t(size_t, V9SB(inode->i_sb)->wsize >> PAGE_SHIFT, 1);
+	run.folios = kvmalloc_array(run.max, sizeof(*run.folios), GFP_NOFS);
+	if (!run.folios) {
+		/* Under memory pressure: one folio at a time still works. */
+		run.max = 1;
+		run.folios = &one;
+	}
+	gen = atomic_long_read(&v9i->wgen);
+	err = write_cache_pages(mapping, wbc, v9fs_wb_folio, &run);
+	v9fs_wb_flush(mapping, &run);
+	if (run.sent && !run.err && !err) {
+		/* All written so far is on the server: its size is right. */
+		if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
+		    !mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK))
+			atomic_long_set(&v9i->wgen_sent, gen);
+		v9fs_data_written(inode, run.fid);
+	}
+	if (run.folios != &one)
+		kvfree(run.folios);
+	p9_fid_put(run.fid);
+	return err ?: run.err;
+}
+
+/*
+ * invalidate_inode_pages2() found the folio dirty (the file changed on
+ * the server under a dirty mapping): write it out, still locked.
+ */
+static int v9fs_launder_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	loff_t pos = folio_pos(folio);
+	struct v9fs_wb_run run = { .max = 1 };
+
+	if (!folio_clear_dirty_for_io(folio))
+		return 0;
+	if (pos >= i_size_read(mapping->host))
+		return 0;
+	run.fid = v9fs_wb_fid(mapping->host);
+	if (!run.fid) {
+		mapping_set_error(mapping, -EBADF);
+		return -EBADF;
+	}
+	run.folios = &folio;
+	run.start = pos;
+	run.len = min_t(loff_t, folio_size(folio),
+			i_size_read(mapping->host) - pos);
+	run.nr = 1;
+	folio_start_writeback(folio);
+	v9fs_wb_flush(mapping, &run);
+	p9_fid_put(run.fid);
+	return run.err;
+}
+
+const struct address_space_operations v9fs_aops = {
+	.read_folio	= netfs_read_folio,
+	.readahead	= netfs_readahead,
+	.write_begin	= v9fs_write_begin,
+	.write_end	= v9fs_write_end,
+	.writepages	= v9fs_writepages,
+	.dirty_folio	= filemap_dirty_folio,
+	.launder_folio	= v9fs_launder_folio,
+	.direct_IO	= noop_direct_IO,
+};
+
+/**
+ * v9fs_addr_init - module init: the read work queue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init v9fs_addr_init(void)
+{
+	v9fs_read_wq = alloc_workqueue("v9fs_read", WQ_UNBOUND, 0);
+	return v9fs_read_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * v9fs_addr_exit - module exit
+ */
+void v9fs_addr_exit(void)
+{
+	destroy_workqueue(v9fs_read_wq);
+}
