@@ -25,13 +25,14 @@
  * one), writes the model to fsx.good next to the file, keeps the directory
  * and fails.
  *
- * Usage: t_fsx [-S seed] [-N ops] [-l maxlen] [-o maxop] [-W] [-R] [-1|-2]
- *              [-v] [-C op]
+ * Usage: t_fsx [-S seed] [-N ops] [-l maxlen] [-o maxop] [-W] [-R] [-P]
+ *              [-1|-2] [-v] [-C op]
  *   -S seed     PRNG seed (default: from the clock; env V9FS_FSX_SEED)
  *   -N ops      operations per subtest (default 800; env V9FS_FSX_OPS)
  *   -l maxlen   largest file size (default 256 KiB; env V9FS_FSX_LEN)
  *   -o maxop    largest single read/write/mapping (default 64 KiB)
  *   -W / -R     no mmap writes / no mmap reads
+ *   -P          no pread/pwrite of a range while it is mapped for writing
  *   -1 / -2     run only fsx / only fsx_mnt2
  *   -v          print every operation as it is done (the replay log)
  *   -C op       self-test: after operation `op`, change one byte of the
@@ -91,7 +92,7 @@ static uint64_t o_seed;
 static unsigned long o_nops = 800;
 static uint64_t o_maxlen = 256 * 1024;
 static uint64_t o_maxop = 64 * 1024;
-static int o_nomapwrite, o_nomapread, o_only, o_verbose;
+static int o_nomapwrite, o_nomapread, o_nomapio, o_only, o_verbose;
 static unsigned long o_corrupt;	/* 0 = off */
 
 /* State of one run */
@@ -103,7 +104,8 @@ static int fd1 = -1, fd2 = -1, m2fd = -1;
 static struct rec *log_recs;
 static unsigned long nlog;
 static unsigned long cur;	/* current operation number */
-static int use_mnt2, mnt2_strict, mapwrite_ok;
+static int use_mnt2, mnt2_strict, mapwrite_ok, mapread_ok, auto_nomapwrite;
+static int mapread_flags = MAP_SHARED;
 static char path2[PATH_MAX];
 static long pgsz;
 
@@ -203,10 +205,11 @@ static void dump_hex(const char *what, const unsigned char *p, uint64_t n)
 
 static void replay_hint(void)
 {
-	printf("# replay: t_fsx -%c -S %llu -N %lu -l %llu -o %llu%s%s -v\n",
+	printf("# replay: t_fsx -%c -S %llu -N %lu -l %llu -o %llu%s%s%s -v\n",
 	       use_mnt2 ? '2' : '1', (unsigned long long)o_seed, o_nops,
 	       (unsigned long long)o_maxlen, (unsigned long long)o_maxop,
-	       o_nomapwrite ? " -W" : "", o_nomapread ? " -R" : "");
+	       o_nomapwrite ? " -W" : "", o_nomapread ? " -R" : "",
+	       o_nomapio ? " -P" : "");
 }
 
 /*
@@ -500,11 +503,21 @@ static int do_mapread(struct rec *r)
 	if (r->flags & F_EOFTAIL)
 		end = (end + pgsz - 1) & ~(uint64_t)(pgsz - 1);
 	mlen = end - pg;
-	p = mmap(NULL, mlen, PROT_READ, MAP_SHARED, fd, pg);
+	p = mmap(NULL, mlen, PROT_READ, mapread_flags, fd, pg);
+	if (p == MAP_FAILED && !mapread_ok && mapread_flags == MAP_SHARED &&
+	    (errno == EINVAL || errno == ENODEV || errno == EACCES) &&
+	    !t_client_is("ng")) {
+		t_record("mmap(PROT_READ, MAP_SHARED) of an O_RDWR fd fails "
+			 "%s: map reads use MAP_PRIVATE", t_errname(errno));
+		mapread_flags = MAP_PRIVATE;
+		p = mmap(NULL, mlen, PROT_READ, mapread_flags, fd, pg);
+	}
 	if (p == MAP_FAILED)
-		return fsx_fail("mmap(PROT_READ, MAP_SHARED) 0x%llx+0x%llx: %s",
-				(unsigned long long)pg,
+		return fsx_fail("mmap(PROT_READ, %s) 0x%llx+0x%llx: %s",
+				mapread_flags == MAP_SHARED ? "MAP_SHARED" :
+				"MAP_PRIVATE", (unsigned long long)pg,
 				(unsigned long long)mlen, strerror(errno));
+	mapread_ok = 1;
 	if (sigsetjmp(bus_jmp, 1)) {
 		bus_armed = 0;
 		munmap(p, mlen);
@@ -556,9 +569,9 @@ static int do_mapwrite(struct rec *r)
 	r->size1 = fsize;
 	if (rnd_below(2))
 		r->flags |= F_MSYNC;
-	if (!rnd_below(5))
+	if (!rnd_below(5) && !o_nomapio)
 		r->flags |= F_RDBACK;
-	if (!rnd_below(6))
+	if (!rnd_below(6) && !o_nomapio)
 		r->flags |= F_OVERWRITE;
 	pg = r->off & ~(uint64_t)(pgsz - 1);
 	mlen = end - pg;
@@ -570,7 +583,7 @@ static int do_mapwrite(struct rec *r)
 		    !t_client_is("ng")) {
 			t_record("mmap(PROT_WRITE, MAP_SHARED) fails %s: mmap "
 				 "writes turned off", t_errname(e));
-			o_nomapwrite = 1;
+			auto_nomapwrite = 1;
 			return 0;
 		}
 		return fsx_fail("mmap(PROT_READ|PROT_WRITE, MAP_SHARED) "
@@ -710,7 +723,7 @@ static enum op pick_op(void)
 			w -= op_weight[op];
 		if (op == OP_MAPREAD && o_nomapread)
 			continue;
-		if (op == OP_MAPWRITE && o_nomapwrite)
+		if (op == OP_MAPWRITE && (o_nomapwrite || auto_nomapwrite))
 			continue;
 		if (op == OP_MNT2 && !use_mnt2)
 			continue;
@@ -739,6 +752,9 @@ static void fsx_run(int mnt2)
 	}
 	seed = o_seed + (mnt2 ? 1 : 0);
 	rs = seed;
+	/* what a client refuses is found out again in each subtest */
+	mapwrite_ok = mapread_ok = auto_nomapwrite = 0;
+	mapread_flags = MAP_SHARED;
 	t_note("%s: seed %llu (-S %llu), %lu operations, file up to 0x%llx, "
 	       "op up to 0x%llx%s%s", t_cur_name, (unsigned long long)seed,
 	       (unsigned long long)o_seed, o_nops,
@@ -864,7 +880,7 @@ static void fsx_mnt2(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: t_fsx [-S seed] [-N ops] [-l maxlen] "
-		"[-o maxop] [-W] [-R] [-1|-2] [-v] [-C op]\n");
+		"[-o maxop] [-W] [-R] [-P] [-1|-2] [-v] [-C op]\n");
 	exit(2);
 }
 
@@ -878,7 +894,7 @@ int main(int argc, char **argv)
 		o_seed = strtoull(getenv("V9FS_FSX_SEED"), NULL, 0);
 	o_nops = t_env_long("V9FS_FSX_OPS", o_nops);
 	o_maxlen = t_env_long("V9FS_FSX_LEN", o_maxlen);
-	while ((c = getopt(argc, argv, "S:N:l:o:WR12vC:")) != -1) {
+	while ((c = getopt(argc, argv, "S:N:l:o:WRP12vC:")) != -1) {
 		switch (c) {
 		case 'S':
 			o_seed = strtoull(optarg, NULL, 0);
@@ -897,6 +913,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			o_nomapread = 1;
+			break;
+		case 'P':
+			o_nomapio = 1;
 			break;
 		case '1':
 		case '2':
