@@ -28,7 +28,7 @@
  * Usage: t_fsx [-S seed] [-N ops] [-l maxlen] [-o maxop] [-W] [-R] [-P]
  *              [-1|-2] [-v] [-C op]
  *   -S seed     PRNG seed (default: from the clock; env V9FS_FSX_SEED)
- *   -N ops      operations per subtest (default 800; env V9FS_FSX_OPS)
+ *   -N ops      operations per subtest (default 600; env V9FS_FSX_OPS)
  *   -l maxlen   largest file size (default 256 KiB; env V9FS_FSX_LEN)
  *   -o maxop    largest single read/write/mapping (default 64 KiB)
  *   -W / -R     no mmap writes / no mmap reads
@@ -89,7 +89,7 @@ struct rec {
 
 /* Options */
 static uint64_t o_seed;
-static unsigned long o_nops = 800;
+static unsigned long o_nops = 600;
 static uint64_t o_maxlen = 256 * 1024;
 static uint64_t o_maxop = 64 * 1024;
 static int o_nomapwrite, o_nomapread, o_nomapio, o_only, o_verbose;
