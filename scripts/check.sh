@@ -14,6 +14,8 @@
 #     oops-harness a deliberately oopsing module makes vm-run fail with
 #                  its distinct status and name the console log
 #     kclient      the client core over virtio from a test module
+#     virtio       the virtio transport through real mounts: msize, 64
+#                  threads, a 1 GiB file, device removal under load
 #     fd           tcp, unix and fd transports against diod and the
 #                  fault-injecting test server
 #     rdma         the rdma transport on soft-RoCE through the 9P RDMA
@@ -300,6 +302,34 @@ if want kclient; then
 fi
 
 want kclient && took kclient
+
+# ---- guest: the virtio transport through real mounts -----------------------------------
+# tools/testing/vm/tests/virtio.sh: a missing tag, the negotiated msize
+# (512000 and the transport's largest) in /proc/mounts, 64 threads
+# reading and writing with every byte checked, a 1 GiB file at both
+# msizes, and the PCI device of its own share removed under a busy mount.
+if want virtio; then
+	out=$RES/virtio.out
+	if [[ $built == 1 ]]; then
+		vdir=$RES/virtio-share
+		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
+		"$VMRUN" --mods ng --name check-virtio --timeout 900 --quiet \
+			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
+			--cmd "tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		rm -rf "$vdir"
+		ktap_results virtio "$out"
+		if ! guest_verdict virtio "$rc" "$LOGS/check-virtio.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail virtio "exit $rc: see $out"
+			fi
+		fi
+	else
+		record fail virtio "not run: the build failed"
+	fi
+fi
+
+want virtio && took virtio
 
 # ---- guest: the fd, tcp and unix transports --------------------------------------------
 # tools/testing/9p-server/guest-tests.sh: our client over tcp, unix and
