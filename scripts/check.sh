@@ -30,7 +30,8 @@
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
 # CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
-# SUITE_TIMEOUT per suite boot (2400);
+# SUITE_TIMEOUT per suite boot (2400); VIRTIO_BIG_MIB, the virtio step's
+# big file in MiB (1024);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
 
@@ -315,7 +316,7 @@ if want virtio; then
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
 		"$VMRUN" --mods ng --name check-virtio --timeout 900 --quiet \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
-			--cmd "tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
+			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		rm -rf "$vdir"
 		ktap_results virtio "$out"
