@@ -69,7 +69,7 @@ def now():
 
 def content(i):
     r = random.Random(0x9E3779B1 * (i + 1))
-    size = r.randrange(32 << 10, 1536 << 10) + r.randrange(4096)
+    size = r.randrange(32 << 10, 1 << 20) + r.randrange(4096)
     return r.randbytes(size)
 
 def read_all(fd, r):
