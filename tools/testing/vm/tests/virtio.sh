@@ -23,8 +23,10 @@
 #                  files (prefixes while they grow, whole ones when
 #                  done); every byte compared; the host's copy of every
 #                  file has the expected sha256
-#   big:MSIZE      a 1 GiB file written in 4 MiB writes and read back
-#                  byte for byte, at msize 512000 and at the maximum
+#   big:MSIZE      a VIRTIO_BIG_MIB file written in 4 MiB writes and read
+#                  back byte for byte, at msize 512000 and at the maximum;
+#                  its content repeats a pseudo-random pattern of 1 MiB +
+#                  4093 bytes, so no two 1 MiB blocks of the file are alike
 #   removal        RMTAG's PCI device removed (sysfs) under 8 busy
 #                  threads: each fails with EIO within RM_BOUND seconds;
 #                  later operations (stat, readdir, open, create, mkdir,
@@ -32,7 +34,7 @@
 #                  works
 #   unload         9p, 9pnet_virtio and 9pnet unload
 #
-# VIRTIO_BIG_MIB: size of the big file in MiB (1024).
+# VIRTIO_BIG_MIB: size of the big file in MiB (1024; make check uses 512).
 
 set -u
 TAG=${1:-vt}
