@@ -1,0 +1,566 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest test (vm-run --mods ng) of the virtio transport through real 9p
+# mounts (9p2000.L, cache=none).  TAP output; exit 0 if nothing failed.
+#
+#   virtio.sh TAG HOSTDIR RMTAG
+#
+# TAG is a share of HOSTDIR (empty), RMTAG a share used only by the
+# device removal test (its PCI device is gone afterwards).  The guest
+# sees the host's / (virtiofs), so HOSTDIR is also the host's own copy.
+#
+#   tags           both tags show in 9pnet_virtio's sysfs mount_tag files
+#   missing tag    mount(8) of an unknown tag fails, mount(2) says ENOENT,
+#                  the kernel log names the tag
+#   msize 512000   /proc/mounts shows it; Twrite messages
+#                  (trace event) come close to it and never exceed it;
+#                  9pnet's debugfs stats show the same msize
+#   msize max      an oversized msize is lowered to the transport's limit,
+#                  the value the kernel log names; /proc/mounts and
+#                  debugfs stats show it; Twrites come close to it
+#   rw64           64 threads each write a file of pseudo-random content
+#                  in chunks of 1 byte .. 3 MiB while reading others'
+#                  files (prefixes while they grow, whole ones when
+#                  done); every byte compared; the host's copy of every
+#                  file has the expected sha256
+#   big:MSIZE      a VIRTIO_BIG_MIB file written in 4 MiB writes and read
+#                  back byte for byte, at msize 512000 and at the maximum;
+#                  its content repeats a pseudo-random pattern of 1 MiB +
+#                  4093 bytes, so no two 1 MiB blocks of the file are alike
+#   removal        RMTAG's PCI device removed (sysfs) under 8 busy
+#                  threads: each fails with EIO within RM_BOUND seconds;
+#                  later operations (stat, readdir, open, create, mkdir,
+#                  read/write on fds opened before) fail with EIO; umount
+#                  works
+#   unload         9p, 9pnet_virtio and 9pnet unload
+#
+# VIRTIO_BIG_MIB: size of the big file in MiB (1024; make check uses 512).
+
+set -u
+TAG=${1:-vt}
+HOSTDIR=${2:-}
+RMTAG=${3:-vrm}
+BIG_MIB=${VIRTIO_BIG_MIB:-1024}
+RM_BOUND=10		# seconds a busy thread may take to fail after removal
+OP_TIMEOUT=30		# any one command (a hang fails the test, not the boot)
+W=/run/virtio-test
+MNT=$W/m
+PY=$W/t.py
+PYTHON=(python3 -I -S)	# no site: starts faster under TCG
+EIO_MSG="Input/output error"
+n=0 nfail=0
+
+T0=$SECONDS
+took() { echo "#   (${SECONDS}s, $((SECONDS - T0))s since the last result)"; T0=$SECONDS; }
+ok() { n=$((n + 1)); echo "ok $n - $1${2:+ # $2}"; took; }
+notok() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $1${2:+ # $2}"; took; }
+diag() { echo "# $*"; }
+check() {
+	# check NAME WHY: pass if WHY is empty
+	if [[ -z $2 ]]; then ok "$1" "${3:-}"; else notok "$1" "${2%; }"; fi
+}
+
+mkdir -p "$W" "$MNT"
+cat >"$PY" <<'EOF'
+# Helpers of virtio.sh; every mode prints "# ..." diagnostics and
+# "FAIL ..." lines; exit status 0 only without a failure.
+import ctypes, errno, hashlib, mmap, os, random, sys, threading, time
+
+def now():
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
+
+def content(i):
+    r = random.Random(0x9E3779B1 * (i + 1))
+    size = r.randrange(32 << 10, 1 << 20) + r.randrange(4096)
+    return r.randbytes(size)
+
+def read_all(fd, r):
+    out = []
+    while True:
+        n = r.choice((1, 100, 2047, 4096, 65536, 500000, 1 << 20, 4 << 20))
+        b = os.read(fd, n)
+        if not b:
+            return b"".join(out)
+        out.append(b)
+
+def rw64(mnt, nthreads, hostdir):
+    exp = [None] * nthreads
+    done = [threading.Event() for _ in range(nthreads)]
+    fails = []
+    stats = {"w": 0, "r": 0, "full": 0, "prefix": 0, "host": 0}
+    lock = threading.Lock()
+
+    def fail(msg):
+        with lock:
+            fails.append(msg)
+
+    def count(k, v):
+        with lock:
+            stats[k] += v
+
+    def check_file(j, r, whole):
+        path = "%s/f%02d" % (mnt, j)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            if whole:
+                fail("f%02d: missing" % j)
+            return
+        try:
+            data = read_all(fd, r)
+        finally:
+            os.close(fd)
+        count("r", len(data))
+        e = exp[j]
+        if whole:
+            count("full", 1)
+            if data != e:
+                fail("f%02d: %d bytes read differ from the %d written"
+                     % (j, len(data), len(e)))
+        else:
+            count("prefix", 1)
+            if len(data) > len(e) or data != e[:len(data)]:
+                fail("f%02d: a %d byte prefix read while it grew differs"
+                     % (j, len(data)))
+
+    def check_host(i):
+        # The host's copy, read through the host's / (virtiofs), not 9p.
+        want = hashlib.sha256(exp[i]).hexdigest()
+        try:
+            with open("%s/f%02d" % (hostdir, i), "rb") as f:
+                got = hashlib.sha256(f.read()).hexdigest()
+        except OSError as e:
+            got = str(e)
+        if got != want:
+            fail("host copy of f%02d: sha256 %s, want %s" % (i, got, want))
+        else:
+            count("host", 1)
+
+    def worker(i):
+        r = random.Random(i)
+        try:
+            data = content(i)
+            exp[i] = data
+            mv = memoryview(data)
+            fd = os.open("%s/f%02d" % (mnt, i),
+                         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            off = 0
+            while off < len(data):
+                k = min(r.choice((1, 100, 2047, 2048, 4096, 65536, 300000,
+                                  1 << 20, 3 << 20)), len(data) - off)
+                w = os.pwrite(fd, mv[off:off + k], off)
+                if w <= 0:
+                    fail("f%02d: pwrite returned %d" % (i, w))
+                    break
+                off += w
+                count("w", w)
+                if r.random() < 0.3:
+                    j = r.randrange(nthreads)
+                    if j != i and exp[j] is not None:
+                        check_file(j, r, done[j].is_set())
+            os.fsync(fd)
+            os.close(fd)
+            done[i].set()
+            check_file(i, r, True)
+            if hostdir != "-":
+                check_host(i)
+            for _ in range(2):
+                j = r.randrange(nthreads)
+                if not done[j].wait(600):
+                    fail("f%02d never finished" % j)
+                    return
+                check_file(j, r, True)
+        except OSError as e:
+            fail("thread %d: %s" % (i, e))
+        finally:
+            done[i].set()
+
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(nthreads)]
+    t0 = now()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    t1 = now()
+    hostok = stats["host"]
+    print("# %d threads in %.1fs: %d MiB written, %d MiB read and compared "
+          "(%d whole files, %d growing prefixes), %d host copies match sha256"
+          % (nthreads, t1 - t0, stats["w"] >> 20, stats["r"] >> 20,
+             stats["full"], stats["prefix"], hostok))
+    for f in fails[:20]:
+        print("FAIL " + f)
+    return not fails and hostok == (nthreads if hostdir != "-" else 0)
+
+def pattern():
+    # Period 1 MiB + 4093: no two 1 MiB blocks of the file are alike.
+    p = random.Random(7).randbytes((1 << 20) + 4093)
+    return len(p), p * 6
+
+def big(path, mib):
+    size = mib << 20
+    chunk = 4 << 20
+    plen, pat = pattern()
+    pv = memoryview(pat)
+    t0 = now()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    off = 0
+    while off < size:
+        w = os.write(fd, pv[off % plen:off % plen + min(chunk, size - off)])
+        if w <= 0:
+            print("FAIL write returned %d at %d" % (w, off))
+            return False
+        off += w
+    os.close(fd)
+    t1 = now()
+    st = os.stat(path)
+    if st.st_size != size:
+        print("FAIL size %d after writing %d" % (st.st_size, size))
+        return False
+    # bytearray == memoryview is one memcmp(), without copies
+    buf = bytearray(chunk)
+    fd = os.open(path, os.O_RDONLY)
+    off = 0
+    bad = None
+    tcmp = 0
+    while True:
+        k = os.readv(fd, [buf])
+        if k == 0:
+            break
+        c0 = now()
+        want = pv[off % plen:off % plen + k]
+        if bad is None and (buf if k == chunk else buf[:k]) != want:
+            bad = off
+        tcmp += now() - c0
+        off += k
+    os.close(fd)
+    t2 = now()
+    print("# %d MiB: write %.1fs (%.0f MiB/s), read and compare %.1fs "
+          "(%.0f MiB/s; compare %.1fs)" % (mib, t1 - t0, mib / (t1 - t0),
+                                          t2 - t1, mib / (t2 - t1), tcmp))
+    if off != size:
+        print("FAIL read back %d bytes of %d" % (off, size))
+    if bad is not None:
+        print("FAIL the 4 MiB read at offset %d differs" % bad)
+    return off == size and bad is None
+
+def busy(mnt, nthreads, secs):
+    # Threads loop on I/O until it fails; each prints when and how.
+    stop = now() + secs
+    res = [None] * nthreads
+
+    def worker(i):
+        kind = i % 4
+        buf = bytes(4 << 20)
+        try:
+            while now() < stop:
+                if kind == 0:
+                    fd = os.open("%s/w%d" % (mnt, i),
+                                 os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+                    for k in range(8):
+                        os.pwrite(fd, buf, k << 22)
+                    os.close(fd)
+                elif kind == 1:
+                    fd = os.open("%s/big" % mnt, os.O_RDONLY)
+                    while os.read(fd, 4 << 20):
+                        pass
+                    os.close(fd)
+                elif kind == 2:
+                    for name in os.listdir(mnt):
+                        try:
+                            os.stat("%s/%s" % (mnt, name))
+                        except FileNotFoundError:
+                            pass	# removed by a kind 3 thread meanwhile
+                else:
+                    p = "%s/d%d" % (mnt, i)
+                    os.mkdir(p)
+                    with open(p + "/x", "w") as f:
+                        f.write("x" * 100)
+                    os.unlink(p + "/x")
+                    os.rmdir(p)
+            res[i] = (now(), None)
+        except OSError as e:
+            res[i] = (now(), e.errno)
+
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(nthreads)]
+    for t in ts:
+        t.start()
+    print("READY", flush=True)
+    for t in ts:
+        t.join()
+    for i, (t, e) in enumerate(res):
+        print("T %d %.3f %s" % (i, t, errno.errorcode.get(e, e)))
+    return True
+
+def after(mnt, rfd, wfd):
+    # Operations after the removal: each must fail with EIO.
+    ops = [
+        ("stat", lambda: os.stat(mnt)),
+        ("stat file", lambda: os.stat(mnt + "/big")),
+        ("readdir", lambda: os.listdir(mnt)),
+        ("open", lambda: os.close(os.open(mnt + "/big", os.O_RDONLY))),
+        ("create", lambda: os.close(os.open(mnt + "/new",
+                                            os.O_WRONLY | os.O_CREAT))),
+        ("mkdir", lambda: os.mkdir(mnt + "/newdir")),
+        ("statfs", lambda: os.statvfs(mnt)),
+        ("read old fd", lambda: os.read(rfd, 4096)),
+        ("write old fd", lambda: os.write(wfd, b"y" * 4096)),
+    ]
+    good = True
+    for name, op in ops:
+        t0 = now()
+        try:
+            op()
+            e = None
+        except OSError as x:
+            e = x.errno
+        dt = now() - t0
+        print("# %s: %s after %.3fs" % (name, errno.errorcode.get(e, e), dt))
+        if e != errno.EIO:
+            print("FAIL %s: %s, want EIO" % (name, errno.errorcode.get(e, e)))
+            good = False
+    return good
+
+def mount_errno(src, target, opts):
+    libc = ctypes.CDLL(None, use_errno=True)
+    rc = libc.mount(src.encode(), target.encode(), b"9p", 0, opts.encode())
+    e = ctypes.get_errno() if rc else 0
+    print(errno.errorcode.get(e, e) if e else "OK")
+    if rc == 0:
+        libc.umount2(target.encode(), 0)
+    return True
+
+m = sys.argv[1]
+a = sys.argv[2:]
+if m == "rw64":
+    good = rw64(a[0], int(a[1]), a[2])
+elif m == "big":
+    good = big(a[0], int(a[1]))
+elif m == "busy":
+    good = busy(a[0], int(a[1]), float(a[2]))
+elif m == "after":
+    good = after(a[0], int(a[1]), int(a[2]))
+elif m == "mount":
+    good = mount_errno(a[0], a[1], a[2])
+else:
+    sys.exit("unknown mode " + m)
+sys.exit(0 if good else 1)
+EOF
+
+opts() { echo "trans=virtio,version=9p2000.L,cache=none${1:+,msize=$1}"; }
+proc_msize() { awk -v m="$1" '$2 == m { if (match($4, /msize=[0-9]+/)) print substr($4, RSTART + 6, RLENGTH - 6) }' /proc/mounts; }
+# 9pnet's debugfs view of the one live client (the tests mount one at a time)
+DBG=/sys/kernel/debug/9pnet
+stats_field() {
+	local f
+	f=$(ls -d $DBG/*/stats 2>/dev/null)
+	[[ $(wc -l <<<"$f") == 1 && -n $f ]] || { echo "no-single-client"; return; }
+	sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" "$f" | head -n 1
+}
+stats_msize() { stats_field msize; }
+
+TRACE=/sys/kernel/tracing
+mountpoint -q /sys/kernel/debug || mount -t debugfs nodev /sys/kernel/debug
+mountpoint -q $TRACE || mount -t tracefs nodev $TRACE 2>/dev/null
+EV=$TRACE/events/v9fs_ng/v9fs_ng_req_submit
+
+# max_twrite PATH: write 8 MiB with one write(2) and print the largest
+# Twrite (type 118) the client submitted.
+max_twrite() {
+	echo 0 >$TRACE/tracing_on
+	: >$TRACE/trace
+	echo 1 >$EV/enable
+	echo 1 >$TRACE/tracing_on
+	timeout $OP_TIMEOUT dd if=/dev/zero of="$1" bs=8M count=1 status=none ||
+		echo "write-failed"
+	echo 0 >$TRACE/tracing_on
+	echo 0 >$EV/enable
+	awk '/v9fs_ng_req_submit:/ && / type 118 / { for (i = 1; i < NF; i++) if ($i == "len") { v = $(i + 1) + 0; if (v > m) m = v } } END { print m + 0 }' $TRACE/trace
+	rm -f "$1"
+}
+
+echo "TAP version 13"
+echo "1..10"
+diag "kernel $(uname -r), tags $TAG (host $HOSTDIR) and $RMTAG"
+{ modprobe 9pnet_virtio && modprobe 9p; } || diag "modprobe failed"
+
+# ---- the devices --------------------------------------------------------------
+tags=$(cat /sys/bus/virtio/drivers/9pnet_virtio/virtio*/mount_tag 2>/dev/null | tr '\n' ' ')
+why=
+for t in "$TAG" "$RMTAG"; do
+	[[ " $tags" == *" $t "* ]] || why+="no device with tag $t; "
+done
+check "tags" "$why" "$tags"
+
+# ---- a missing tag --------------------------------------------------------------
+why=
+dmesg -C
+msg=$(timeout $OP_TIMEOUT mount -t 9p -o "$(opts)" no-such-tag "$MNT" 2>&1) && {
+	why+="mount(8) succeeded; "
+	umount "$MNT"
+}
+[[ $msg == *no-such-tag* ]] || why+="mount(8) said '$msg'; "
+e=$(timeout $OP_TIMEOUT "${PYTHON[@]}" "$PY" mount no-such-tag "$MNT" "$(opts)")
+[[ $e == ENOENT ]] || why+="mount(2) errno $e, want ENOENT; "
+dmesg | grep -q 'no virtio 9p channel with mount tag "no-such-tag"' ||
+	why+="no kernel message naming the tag; "
+check "missing tag fails with ENOENT" "$why" "mount(8): $msg"
+
+# ---- msize ---------------------------------------------------------------------
+# msize_test WANT_OR_EMPTY REQUEST: mount with msize=REQUEST; prints the
+# msize /proc/mounts shows and leaves the mount in place.
+msize_test() {
+	local name=$1 req=$2 exact=$3 why="" pm sm tw lowered
+	dmesg -C
+	if ! timeout $OP_TIMEOUT mount -t 9p -o "$(opts "$req")" "$TAG" "$MNT"; then
+		notok "$name" "mount msize=$req failed"
+		return 1
+	fi
+	pm=$(proc_msize "$MNT")
+	sm=$(stats_msize)
+	if [[ $exact == 1 ]]; then
+		[[ $pm == "$req" ]] || why+="/proc/mounts msize=$pm, want $req; "
+	else
+		lowered=$(dmesg | sed -n "s/.*msize $req lowered to \([0-9]*\),.*/\1/p" | tail -n 1)
+		[[ -n $pm && $pm -lt $req ]] || why+="/proc/mounts msize=$pm, not below the $req asked; "
+		[[ $lowered == "$pm" ]] || why+="the kernel log says lowered to '$lowered', /proc/mounts $pm; "
+	fi
+	[[ $sm == "$pm" ]] || why+="debugfs stats msize=$sm, /proc/mounts $pm; "
+	tw=$(max_twrite "$MNT/msize-probe")
+	# the payload is pinned pages, so a message may stop up to two
+	# pages short of msize, but never beyond it
+	[[ $tw =~ ^[0-9]+$ && -n $pm ]] && ((tw <= pm && tw > pm - 8192)) ||
+		why+="largest Twrite $tw bytes for msize $pm; "
+	check "$name" "$why" "msize=$pm, largest Twrite $tw"
+	MSIZE=$pm
+	[[ -z $why ]]
+}
+
+# big MSIZE: the big file at the mount's msize, on a fresh file
+big_test() {
+	local out rc
+	out=$(timeout 600 "${PYTHON[@]}" "$PY" big "$MNT/big" "$BIG_MIB" 2>&1) && rc=0 || rc=$?
+	grep '^#' <<<"$out"
+	if [[ $rc == 0 ]]; then
+		ok "big: $BIG_MIB MiB at msize $1"
+	else
+		notok "big: $BIG_MIB MiB at msize $1" "exit $rc: $(grep -v '^#' <<<"$out" | head -n 3 | tr '\n' ' ')"
+	fi
+	rm -f "$MNT/big"
+}
+
+MSIZE=
+if msize_test "msize 512000 shows in /proc/mounts" 512000 1; then
+	big_test "$MSIZE"
+else
+	notok "big: $BIG_MIB MiB at msize 512000" "not run"
+fi
+timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
+
+MSIZE=
+if msize_test "msize max: lowered to the transport's limit, shows in /proc/mounts" 16777216 0; then
+	s=$SECONDS
+	out=$(timeout 900 "${PYTHON[@]}" "$PY" rw64 "$MNT" 64 "${HOSTDIR:--}" 2>&1) && rc=0 || rc=$?
+	diag "rw64 at msize $MSIZE, peak requests in flight $(stats_field peak), $((SECONDS - s))s"
+	grep '^#' <<<"$out"
+	if [[ $rc == 0 ]]; then
+		ok "rw64: 64 threads, every byte checked"
+	else
+		notok "rw64: 64 threads, every byte checked" "exit $rc: $(grep -v '^#' <<<"$out" | head -n 5 | tr '\n' ' ')"
+	fi
+	rm -f "$MNT"/f??
+	big_test "$MSIZE"
+else
+	notok "rw64: 64 threads, every byte checked" "not run"
+	notok "big: $BIG_MIB MiB at msize max" "not run"
+fi
+timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
+
+# ---- device removal under a busy mount --------------------------------------------
+RM=$W/rm
+mkdir -p "$RM"
+why=
+dev=
+for v in /sys/bus/virtio/drivers/9pnet_virtio/virtio*; do
+	[[ $(cat "$v/mount_tag" 2>/dev/null) == "$RMTAG" ]] && dev=$(readlink -f "$v/..")
+done
+if [[ -z $dev || ! -e $dev/remove ]]; then
+	notok "removal: busy threads fail with EIO" "no PCI device for tag $RMTAG"
+	notok "removal: later operations fail with EIO, umount works" "not run"
+elif ! timeout $OP_TIMEOUT mount -t 9p -o "$(opts 4194304)" "$RMTAG" "$RM"; then
+	notok "removal: busy threads fail with EIO" "mount $RMTAG failed"
+	notok "removal: later operations fail with EIO, umount works" "not run"
+else
+	diag "removing $dev (tag $RMTAG)"
+	dd if=/dev/zero of="$RM/big" bs=4M count=16 status=none
+	echo hello >"$RM/small"
+	exec 7<"$RM/big" 8>>"$RM/small"
+	"${PYTHON[@]}" "$PY" busy "$RM" 8 120 >$W/busy.out 2>&1 &
+	bpid=$!
+	for _ in $(seq 300); do
+		grep -q READY $W/busy.out && break
+		sleep 0.1
+	done
+	sleep 3
+	diag "3s into the workload: requests in flight $(stats_field requests), peak $(stats_field peak)"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo 1 >"$dev/remove" &
+	rmpid=$!
+	# every busy thread must end (with EIO) within the bound
+	for _ in $(seq $((RM_BOUND * 10 + 50))); do
+		kill -0 $bpid 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 $bpid 2>/dev/null; then
+		why+="busy threads still running $((RM_BOUND + 5))s after the removal; "
+		kill -9 $bpid 2>/dev/null
+		# a task stuck in the kernel may not die: do not wait forever
+		for _ in $(seq $((OP_TIMEOUT * 10))); do
+			kill -0 $bpid 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 $bpid 2>/dev/null && why+="the busy process survives SIGKILL; "
+	else
+		wait $bpid 2>/dev/null
+	fi
+	for _ in $(seq $((OP_TIMEOUT * 10))); do
+		kill -0 $rmpid 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 $rmpid 2>/dev/null; then
+		why+="echo 1 >remove still running after ${OP_TIMEOUT}s; "
+	else
+		wait $rmpid || why+="echo 1 >remove failed; "
+	fi
+	[[ -e $dev ]] && why+="$dev still there; "
+	nt=0
+	while read -r _ i t e; do
+		nt=$((nt + 1))
+		dt=$(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+		[[ $e == EIO ]] || why+="thread $i: $e; "
+		awk -v d="$dt" -v b=$RM_BOUND 'BEGIN { exit !(d >= 0 && d <= b) }' ||
+			why+="thread $i ended ${dt}s after the removal; "
+		diag "thread $i: $e ${dt}s after the removal"
+	done < <(grep '^T ' $W/busy.out)
+	[[ $nt == 8 ]] || why+="$nt of 8 threads reported; "
+	check "removal: busy threads fail with EIO" "$why"
+
+	why=
+	out=$(timeout $OP_TIMEOUT "${PYTHON[@]}" "$PY" after "$RM" 7 8 2>&1) || why+="$(grep -v '^#' <<<"$out" | tr '\n' ' '); "
+	grep '^#' <<<"$out"
+	exec 7<&- 8>&-
+	msg=$(timeout $OP_TIMEOUT ls "$RM" 2>&1) && why+="ls succeeded; "
+	[[ $msg == *"$EIO_MSG"* ]] || why+="ls said '$msg'; "
+	timeout $OP_TIMEOUT umount "$RM" || why+="umount failed; "
+	mountpoint -q "$RM" && why+="still mounted; "
+	check "removal: later operations fail with EIO, umount works" "$why" "ls: $msg"
+fi
+
+# ---- the modules unload ---------------------------------------------------------
+why=
+timeout $OP_TIMEOUT modprobe -r 9p 9pnet_virtio 9pnet || why+="modprobe -r failed; "
+for m in 9p 9pnet_virtio 9pnet; do
+	[[ -d /sys/module/$m ]] && why+="$m still loaded; "
+done
+check "unload" "$why"
+
+[[ $nfail == 0 && $n == 10 ]]
