@@ -565,6 +565,49 @@ if want "$name"; then
 	fi
 fi
 
+# A peer that stops acknowledging (netem drops every packet on lo, as a
+# cut network or a vanished host would): with 9pnet_fd's tcp_timeout=5
+# a request fails within FAIL_TIMEOUT, where TCP's defaults would retry
+# for ~15 minutes; later requests fail too and the umount works.
+name="tcp_timeout: a peer that stops acknowledging fails the requests"
+param=/sys/module/9pnet_fd/parameters/tcp_timeout
+if ! want "$name"; then
+	:
+elif [ ! -w $param ]; then
+	skip "$name: no tcp_timeout parameter (the kernel's 9pnet_fd)"
+elif ! modprobe sch_netem 2>/dev/null || ! command -v tc >/dev/null; then
+	skip "$name: no netem"
+else
+	reset_export
+	srv_start --tcp 127.0.0.1:5651
+	echo 5 >$param
+	if mount -t 9p -o trans=tcp,port=5651,version=9p2000.L 127.0.0.1 $MNT &&
+		[ "$(cat $MNT/hello)" = hello ]; then
+		echo 0 >$param
+		tc qdisc add dev lo root netem loss 100%
+		t0=$(date +%s)
+		err=$(timeout -s KILL $FAIL_TIMEOUT cat $MNT/mid 2>&1 >/dev/null)
+		rc=$?
+		t1=$(date +%s)
+		timeout -s KILL $FAIL_TIMEOUT ls $MNT >/dev/null 2>&1
+		rc2=$?
+		tc qdisc del dev lo root
+		diag "tcp_timeout: rc $rc after $((t1 - t0)) s ($err), later ls rc $rc2"
+		if [ $rc -ne 0 ] && [ $rc -ne 137 ] && [ $rc2 -ne 0 ] && [ $rc2 -ne 137 ]; then
+			umnt && ok "$name" || notok "$name: umount"
+		else
+			umnt
+			notok "$name (rc $rc, later rc $rc2)"
+		fi
+	else
+		umnt
+		notok "$name: mount"
+	fi
+	echo 0 >$param
+	tc qdisc del dev lo root 2>/dev/null
+	srv_stop
+fi
+
 # Bad mount arguments fail cleanly.
 if want "badargs"; then
 	r=0
