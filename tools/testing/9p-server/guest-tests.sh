@@ -15,9 +15,10 @@
 #
 # Options: --quick (fewer dialect combinations), --no-diod,
 #          --only REGEX (run only tests whose name matches),
-#          --suite TRANS,... (also run the VFS selftests over these
-#            transports, tcp and/or unix, against diod: see suite_diod),
-#          --suite-tests GLOB,... (which selftests; default SUITE_TESTS),
+#          --suite TRANS[=GLOB,...] (also run the VFS selftests over
+#            TRANS, tcp or unix, against diod: see suite_diod; the
+#            selftests named by the globs, default SUITE_TESTS;
+#            repeatable),
 #          --kill TRANS,... (kill -9 diod under a 64-thread load over
 #            these transports: see kill_load),
 #          --bindir DIR (the built C selftests; default build/selftests/9p),
@@ -45,19 +46,18 @@ CLIENT=
 # The VFS selftests that make sense against diod (9P2000.L only): the
 # ng 9p2000.L cache=none line of tools/testing/vm/suites.conf, less what
 # KNOWN.md (fd section) says diod cannot do.
-SUITE_TESTS=t_smoke.sh,t_signals.sh,t_trace.sh,t_overlay.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_readdir,t_readdir_big,t_xattr
+SUITE_TESTS=t_smoke.sh,t_signals.sh,t_trace.sh,t_overlay.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_readdir,t_readdir_big
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--no-diod) DIOD=0 ;;
 	--only) ONLY=$2; shift ;;
-	--suite) SUITE=${2//,/ }; shift ;;
-	--suite-tests) SUITE_TESTS=$2; shift ;;
+	--suite) SUITE+=" $2"; shift ;;
 	--kill) KILL=${2//,/ }; shift ;;
 	--bindir) BINDIR=$2; shift ;;
 	--client) CLIENT=$2; shift ;;
-	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX] [--suite tcp,unix] [--suite-tests GLOBS] [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -365,12 +365,12 @@ elif want "diod"; then
 fi
 
 # ---- the VFS selftests over tcp and unix, against diod ----
-# suite_diod TRANS: diod exports a fresh tmpfs directory; mount it over
+# suite_diod TRANS GLOBS: diod exports a fresh tmpfs directory; mount it over
 # TRANS as the virtio suites do (9p2000.L, cache=none, msize=512000) and
 # run the selftests on it with run-suite.sh --mounted.  Each selftest is
 # one result here, "diod TRANS suite: t_NAME"; then the umount.
 suite_diod() {
-	local trans=$1 name="diod $1 suite" dir=$W/suite-$1 where dev opts
+	local trans=$1 tests=$2 name="diod $1 suite" dir=$W/suite-$1 where dev opts
 	local line tname rest took t0 nres=0
 
 	if ! command -v diod >/dev/null; then
@@ -399,7 +399,7 @@ suite_diod() {
 		diod_stop
 		return
 	fi
-	diag "$name: mount -t 9p -o $opts $dev; selftests $SUITE_TESTS"
+	diag "$name: mount -t 9p -o $opts $dev; selftests $tests"
 	t0=$SECONDS
 	while IFS= read -r line; do
 		if [[ $line =~ ^(not\ ok|ok)\ [0-9]+\ ([^ ]+)(\ \#\ (.*))?$ ]]; then
@@ -421,7 +421,7 @@ suite_diod() {
 	done < <(V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000} \
 		"$SELFTESTS/run-suite.sh" --client "$CLIENT" \
 		--timeout "${V9FS_TEST_TIMEOUT:-300}" --bindir "$BINDIR" \
-		-c "mounted=$dir/mnt name=diod-$trans hostdir=$dir/export version=9p2000.L cache=none msize=512000 tests=$SUITE_TESTS" 2>&1)
+		-c "mounted=$dir/mnt name=diod-$trans hostdir=$dir/export version=9p2000.L cache=none msize=512000 tests=$tests" 2>&1)
 	[ $nres -gt 0 ] || notok "$name: run-suite.sh gave no result"
 	kill -0 "$DPID" 2>/dev/null || diag "$name: diod died; see $dir/diod.log"
 	if umnt_at "$dir/mnt"; then ok "$name: umount"; else notok "$name: umount"; fi
@@ -435,7 +435,9 @@ if [ -z "$CLIENT" ]; then
 	esac
 fi
 for t in $SUITE; do
-	want "diod $t suite" && suite_diod "$t"
+	tests=$SUITE_TESTS
+	[[ $t == *=* ]] && tests=${t#*=}
+	want "diod ${t%%=*} suite" && suite_diod "${t%%=*}" "$tests"
 done
 
 # ---- diod killed under a 64-thread load ----
