@@ -320,7 +320,7 @@ if want fd; then
 	fi
 	if [[ $built == 1 ]]; then
 		"$VMRUN" --mods ng --name check-fd --timeout 1800 --quiet \
-			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT V9FS_SIGNAL_ROUNDS=3 tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
+			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT V9FS_SIGNAL_ROUNDS=2 tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results fd "$out"
 		if ! guest_verdict fd "$rc" "$LOGS/check-fd.log"; then
