@@ -310,8 +310,8 @@ want kclient && took kclient
 # diod (FD_SUITE_TCP / FD_SUITE_UNIX: which ones; KNOWN.md says why the
 # others are left out), diod killed under 64 threads of I/O, and a peer
 # that stops acknowledging (tcp_timeout).
-FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_signals.sh,t_attr,t_errno,t_io,t_lock,t_mmap,t_namespace}
-FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_io}
+FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_io,t_mmap,t_namespace}
+FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh}
 if want fd; then
 	out=$RES/fd.out
 	if [[ $selftests_built != 1 ]] &&
@@ -320,7 +320,7 @@ if want fd; then
 	fi
 	if [[ $built == 1 ]]; then
 		"$VMRUN" --mods ng --name check-fd --timeout 1800 --quiet \
-			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT V9FS_SIGNAL_ROUNDS=2 tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
+			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results fd "$out"
 		if ! guest_verdict fd "$rc" "$LOGS/check-fd.log"; then
