@@ -17,7 +17,8 @@
 #     virtio       the virtio transport through real mounts: msize, 64
 #                  threads, a big file, device removal under load
 #     fd           tcp, unix and fd transports against diod and the
-#                  fault-injecting test server
+#                  fault-injecting test server; the selftests over tcp
+#                  and unix against diod; diod killed under load
 #     rdma         the rdma transport on soft-RoCE through the 9P RDMA
 #                  gateway, ours and the kernel's own client
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
@@ -337,12 +338,21 @@ want virtio && took virtio
 # tools/testing/9p-server/guest-tests.sh: our client over tcp, unix and
 # fd against diod and the project's test server, and every fault mode
 # of that server (drop, stall, bad tag, oversized, truncated, garbage,
-# error storms, no Rflush).
+# error storms, no Rflush); the VFS selftests over tcp and unix against
+# diod (FD_SUITE_TCP / FD_SUITE_UNIX: which ones; KNOWN.md says why the
+# others are left out), diod killed under 64 threads of I/O, and a peer
+# that stops acknowledging (tcp_timeout).
+FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_io,t_mmap,t_namespace}
+FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh}
 if want fd; then
 	out=$RES/fd.out
+	if [[ $selftests_built != 1 ]] &&
+		make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$LOGS/check-fd-selftests.log" 2>&1; then
+		selftests_built=1
+	fi
 	if [[ $built == 1 ]]; then
-		"$VMRUN" --mods ng --name check-fd --timeout 1500 --quiet \
-			--cmd 'tools/testing/9p-server/guest-tests.sh --quick' \
+		"$VMRUN" --mods ng --name check-fd --timeout 1800 --quiet \
+			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results fd "$out"
 		if ! guest_verdict fd "$rc" "$LOGS/check-fd.log"; then

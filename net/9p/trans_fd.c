@@ -16,6 +16,9 @@
  * Both are kicked by wait queue entries hooked into the files' poll wait
  * queues (socket or pipe), whose wake function only queues work.
  *
+ * TCP connections can be given a bound on how long the peer may leave
+ * what we send unacknowledged (module parameter tcp_timeout).
+ *
  * Anything the peer does that cannot be trusted (a size outside
  * [P9_HDRSZ, msize], a tag we are not waiting for, a reply larger than
  * what the request can hold) or any read/write error or EOF kills the
@@ -150,6 +153,20 @@ struct p9_fd_conn {
 };
 
 static struct workqueue_struct *p9_fd_wq;
+
+/* TCP only: a peer that stops acknowledging what we send (a host that is
+ * gone, a network that is cut) kills the connection after this many
+ * seconds, by TCP_USER_TIMEOUT; an idle connection to such a peer is
+ * found dead by keepalive probes within about twice that.  Without it
+ * (0, the default) the kernel's TCP defaults apply: no keepalive, and
+ * up to ~15 minutes of retransmissions.  A server that is alive but
+ * does not answer is not caught by this: its kernel still acknowledges
+ * our bytes.  Read when a mount connects.
+ */
+static unsigned int tcp_timeout;
+module_param(tcp_timeout, uint, 0644);
+MODULE_PARM_DESC(tcp_timeout,
+		 "seconds without an ACK from the TCP peer before a connection fails (0: TCP defaults)");
 
 static struct p9_fd_req *fdreq_of(struct p9_req *req)
 {
@@ -780,6 +797,21 @@ static int p9_fd_bind_privport(struct socket *sock, int family)
 	return err;
 }
 
+/* Arm the tcp_timeout policy on a TCP socket (before connect, so that it
+ * bounds the SYN retries too).  @secs is capped to what the options take.
+ */
+static void p9_fd_set_timeout(struct sock *sk, unsigned int secs)
+{
+	if (!secs)
+		return;
+	secs = min_t(unsigned int, secs, MAX_TCP_KEEPIDLE);
+	tcp_sock_set_user_timeout(sk, secs * MSEC_PER_SEC);
+	sock_set_keepalive(sk);
+	tcp_sock_set_keepidle(sk, secs);
+	tcp_sock_set_keepintvl(sk, max(secs / 3, 1U));
+	tcp_sock_set_keepcnt(sk, 3);
+}
+
 /* Connect a kernel socket to @addr and wrap it in a file (which then
  * owns it), so that all three transports work on files.
  */
@@ -801,6 +833,8 @@ static int p9_fd_connect(struct p9_client *clnt, struct sockaddr *addr,
 		return err;
 	/* Replies and sends may be needed to make memory free. */
 	sock->sk->sk_allocation = GFP_NOFS;
+	if (family != AF_UNIX)
+		p9_fd_set_timeout(sock->sk, READ_ONCE(tcp_timeout));
 	if (privport) {
 		err = p9_fd_bind_privport(sock, family);
 		if (err) {

@@ -14,7 +14,16 @@
 # exits nonzero if any test failed.
 #
 # Options: --quick (fewer dialect combinations), --no-diod,
-#          --only REGEX (run only tests whose name matches).
+#          --only REGEX (run only tests whose name matches),
+#          --suite TRANS[=GLOB,...] (also run the VFS selftests over
+#            TRANS, tcp or unix, against diod: see suite_diod; the
+#            selftests named by the globs, default SUITE_TESTS;
+#            repeatable),
+#          --kill TRANS,... (kill -9 diod under a 64-thread load over
+#            these transports: see kill_load),
+#          --bindir DIR (the built C selftests; default build/selftests/9p),
+#          --client ng|kernel (whose modules these are, for the selftests;
+#            default: ng if 9pnet_fd is v9fs-ng's).
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRV="$HERE/p9srv.py"
@@ -28,13 +37,27 @@ UMOUNT_TIMEOUT=30	# grace (5 s) + slack under TCG
 QUICK=0
 DIOD=1
 ONLY=
+PROJECT=$(cd "$HERE/../../.." && pwd)
+SELFTESTS=$PROJECT/tools/testing/selftests/filesystems/9p
+BINDIR=$PROJECT/build/selftests/9p
+SUITE=
+KILL=
+CLIENT=
+# The VFS selftests that make sense against diod (9P2000.L only): the
+# ng 9p2000.L cache=none line of tools/testing/vm/suites.conf, less what
+# KNOWN.md (fd section) says diod cannot do.
+SUITE_TESTS=t_smoke.sh,t_signals.sh,t_trace.sh,t_overlay.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_readdir,t_readdir_big
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--no-diod) DIOD=0 ;;
 	--only) ONLY=$2; shift ;;
-	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX]" >&2; exit 2 ;;
+	--suite) SUITE+=" $2"; shift ;;
+	--kill) KILL=${2//,/ }; shift ;;
+	--bindir) BINDIR=$2; shift ;;
+	--client) CLIENT=$2; shift ;;
+	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -72,16 +95,18 @@ srv_stop() {
 	fi
 }
 
-mounted() { grep -q " $MNT 9p " /proc/mounts; }
+mounted() { grep -q " ${1:-$MNT} 9p " /proc/mounts; }
 
-# Unmount within UMOUNT_TIMEOUT; returns nonzero if that failed.
-umnt() {
-	mounted || return 0
+# Unmount $MNT (or umnt_at DIR) within UMOUNT_TIMEOUT; returns nonzero
+# if that failed.
+umnt() { umnt_at "$MNT"; }
+umnt_at() {
+	mounted "$1" || return 0
 	# -c: umount(8) must not stat a path on a server that stalls.
-	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c "$MNT" && return 0
-	diag "umount failed or hung; trying umount -f, -l"
-	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -f "$MNT" ||
-		timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -l "$MNT"
+	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c "$1" && return 0
+	diag "umount $1 failed or hung; trying umount -f, -l"
+	timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -f "$1" ||
+		timeout -s KILL "$UMOUNT_TIMEOUT" umount -c -l "$1"
 	return 1
 }
 
@@ -292,23 +317,200 @@ while True:
 fi
 
 # ---- diod (9P2000.L) ----
+# diod_start WHERE EXPORT LOG: diod in the background (DPID), listening
+# on WHERE (IP:PORT, or a unix socket path); waits until it listens.
+DPID=
+diod_start() {
+	local where=$1
+
+	case $where in /*) rm -f "$where" ;; esac
+	diod -f -n -e "$2" -l "$where" -L "$3" &
+	DPID=$!
+	for _ in $(seq 150); do
+		case $where in
+		/*) [ -S "$where" ] && return 0 ;;
+		*) ss -ltnH "( sport = :${where##*:} )" 2>/dev/null | grep -q . && return 0 ;;
+		esac
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.2
+	done
+	diag "diod did not start on $where"
+	return 1
+}
+diod_stop() {
+	if [ -n "$DPID" ]; then
+		kill -9 "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+		DPID=
+	fi
+}
+
 if [ $DIOD = 1 ] && command -v diod >/dev/null && want "diod"; then
 	for where in 127.0.0.1:5642 $W/diod.sock; do
 		reset_export
-		diod -f -n -e "$EXP" -l "$where" -L $W/diod.log &
-		DPID=$!
-		sleep 2
+		if ! diod_start "$where" "$EXP" $W/diod.log; then
+			notok "diod on $where: does not start"
+			diod_stop
+			continue
+		fi
 		if [ "${where#/}" = "$where" ]; then
 			good "diod tcp" "trans=tcp,port=5642,version=9p2000.L,aname=$EXP" 127.0.0.1
 		else
 			good "diod unix" "trans=unix,version=9p2000.L,aname=$EXP" "$where"
 		fi
-		kill "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
+		diod_stop
 	done
-else
+elif want "diod"; then
 	skip "diod not installed or disabled"
 fi
+
+# ---- the VFS selftests over tcp and unix, against diod ----
+# suite_diod TRANS GLOBS: diod exports a fresh tmpfs directory; mount it
+# over TRANS as the virtio suites do (9p2000.L, cache=none, msize=512000:
+# diod settles for 65536) and run the selftests named by GLOBS on it with
+# run-suite.sh --mounted.  Each selftest is
+# one result here, "diod TRANS suite: t_NAME"; then the umount.
+suite_diod() {
+	local trans=$1 tests=$2 name="diod $1 suite" dir=$W/suite-$1 where dev opts
+	local line tname rest took t0 nres=0
+
+	if ! command -v diod >/dev/null; then
+		skip "$name: diod not installed"
+		return
+	fi
+	if [ ! -x "$BINDIR/t_io" ]; then
+		notok "$name: the C selftests are not built in $BINDIR"
+		return
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/export" "$dir/mnt"
+	case $trans in
+	tcp) where=127.0.0.1:5644 dev=127.0.0.1 opts=trans=tcp,port=5644 ;;
+	unix) where=$dir/sock dev=$dir/sock opts=trans=unix ;;
+	*) notok "$name: unknown transport"; return ;;
+	esac
+	opts+=",version=9p2000.L,cache=none,msize=512000,aname=$dir/export"
+	if ! diod_start "$where" "$dir/export" "$dir/diod.log"; then
+		notok "$name: diod does not start"
+		diod_stop
+		return
+	fi
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts" "$dev" "$dir/mnt"; then
+		notok "$name: mount -o $opts $dev"
+		diod_stop
+		return
+	fi
+	diag "$name: mount -t 9p -o $opts $dev; selftests $tests"
+	t0=$SECONDS
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ ok|ok)\ [0-9]+\ ([^ ]+)(\ \#\ (.*))?$ ]]; then
+			tname=${BASH_REMATCH[2]} rest=${BASH_REMATCH[4]}
+			took="$((SECONDS - t0)) s"
+			t0=$SECONDS
+			nres=$((nres + 1))
+			if [ "${BASH_REMATCH[1]}" = "not ok" ]; then
+				notok "$name: $tname # $took${rest#* on $dir/mnt}"
+			elif [[ $rest == SKIP* ]]; then
+				n=$((n + 1))
+				echo "ok $n - $name: $tname # SKIP the test skipped itself"
+			else
+				ok "$name: $tname # $took"
+			fi
+		else
+			echo "    $line"
+		fi
+	done < <(V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000} \
+		"$SELFTESTS/run-suite.sh" --client "$CLIENT" \
+		--timeout "${V9FS_TEST_TIMEOUT:-300}" --bindir "$BINDIR" \
+		-c "mounted=$dir/mnt name=diod-$trans hostdir=$dir/export version=9p2000.L cache=none msize=512000 tests=$tests" 2>&1)
+	[ $nres -gt 0 ] || notok "$name: run-suite.sh gave no result"
+	kill -0 "$DPID" 2>/dev/null || diag "$name: diod died; see $dir/diod.log"
+	if umnt_at "$dir/mnt"; then ok "$name: umount"; else notok "$name: umount"; fi
+	diod_stop
+}
+
+if [ -z "$CLIENT" ]; then
+	case $(modinfo -F filename 9pnet_fd 2>/dev/null) in
+	*v9fs-ng*) CLIENT=ng ;;
+	*) CLIENT=kernel ;;
+	esac
+fi
+for t in $SUITE; do
+	tests=$SUITE_TESTS
+	[[ $t == *=* ]] && tests=${t#*=}
+	want "diod ${t%%=*} suite" && suite_diod "${t%%=*}" "$tests"
+done
+
+# ---- diod killed under a 64-thread load ----
+# kill_load TRANS: 64 threads of mixed I/O (kill-load.c) on a mount of
+# diod over TRANS; kill-load kills diod with SIGKILL after 3 s and every
+# thread must have an error return within 5 s; a later operation fails
+# promptly and the umount works.
+KILL_LOAD=
+kill_load() {
+	local trans=$1 name="diod killed under 64 threads ($1)" dir=$W/kill-$1
+	local where dev opts rc kp
+
+	if [ -z "$KILL_LOAD" ]; then
+		KILL_LOAD=$W/kill-load
+		if ! cc -O2 -Wall -pthread -o "$KILL_LOAD" "$HERE/kill-load.c"; then
+			KILL_LOAD=
+			notok "$name: kill-load.c does not build"
+			return
+		fi
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/export/load" "$dir/mnt"
+	case $trans in
+	tcp) where=127.0.0.1:5645 dev=127.0.0.1 opts=trans=tcp,port=5645 ;;
+	unix) where=$dir/sock dev=$dir/sock opts=trans=unix ;;
+	esac
+	opts+=",version=9p2000.L,cache=none,msize=512000,aname=$dir/export"
+	if ! diod_start "$where" "$dir/export" "$dir/diod.log"; then
+		notok "$name: diod does not start"
+		diod_stop
+		return
+	fi
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts" "$dev" "$dir/mnt"; then
+		notok "$name: mount"
+		diod_stop
+		return
+	fi
+	# Not waited for blindly: a thread stuck in the kernel would keep
+	# it (and a pipe from it) from ever finishing.
+	"$KILL_LOAD" "$dir/mnt/load" "$DPID" 64 3 5 >"$dir/out" 2>&1 &
+	kp=$!
+	for _ in $(seq 300); do
+		grep -qE '^(PASS|FAIL)' "$dir/out" && break
+		kill -0 "$kp" 2>/dev/null || break
+		sleep 0.2
+	done
+	sed 's/^\([^#]\)/# \1/' "$dir/out"
+	wait "$DPID" 2>/dev/null
+	DPID=
+	rc=stuck
+	for _ in $(seq 50); do
+		kill -0 "$kp" 2>/dev/null || { wait "$kp"; rc=$?; break; }
+		sleep 0.2
+	done
+	if [ "$rc" != 0 ] || ! grep -q '^PASS' "$dir/out"; then
+		[ "$rc" = stuck ] && kill -9 "$kp" 2>/dev/null
+		umnt_at "$dir/mnt"
+		notok "$name: kill-load exit $rc"
+		return
+	fi
+	timeout -s KILL $FAIL_TIMEOUT stat "$dir/mnt/load" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] || [ $rc -eq 137 ]; then
+		umnt_at "$dir/mnt"
+		notok "$name: a later stat gave rc $rc"
+		return
+	fi
+	if umnt_at "$dir/mnt"; then ok "$name"; else notok "$name: umount"; fi
+}
+for t in $KILL; do
+	want "diod killed under 64 threads ($t)" && kill_load "$t"
+done
 
 # ---- faults ----
 READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
@@ -376,6 +578,49 @@ if want "$name"; then
 	else
 		notok "$name: mount"
 	fi
+fi
+
+# A peer that stops acknowledging (netem drops every packet on lo, as a
+# cut network or a vanished host would): with 9pnet_fd's tcp_timeout=5
+# a request fails within FAIL_TIMEOUT, where TCP's defaults would retry
+# for ~15 minutes; later requests fail too and the umount works.
+name="tcp_timeout: a peer that stops acknowledging fails the requests"
+param=/sys/module/9pnet_fd/parameters/tcp_timeout
+if ! want "$name"; then
+	:
+elif [ ! -w $param ]; then
+	skip "$name: no tcp_timeout parameter (the kernel's 9pnet_fd)"
+elif ! modprobe sch_netem 2>/dev/null || ! command -v tc >/dev/null; then
+	skip "$name: no netem"
+else
+	reset_export
+	srv_start --tcp 127.0.0.1:5651
+	echo 5 >$param
+	if mount -t 9p -o trans=tcp,port=5651,version=9p2000.L 127.0.0.1 $MNT &&
+		[ "$(cat $MNT/hello)" = hello ]; then
+		echo 0 >$param
+		tc qdisc add dev lo root netem loss 100%
+		t0=$(date +%s)
+		err=$(timeout -s KILL $FAIL_TIMEOUT cat $MNT/mid 2>&1 >/dev/null)
+		rc=$?
+		t1=$(date +%s)
+		timeout -s KILL $FAIL_TIMEOUT ls $MNT >/dev/null 2>&1
+		rc2=$?
+		tc qdisc del dev lo root
+		diag "tcp_timeout: rc $rc after $((t1 - t0)) s ($err), later ls rc $rc2"
+		if [ $rc -ne 0 ] && [ $rc -ne 137 ] && [ $rc2 -ne 0 ] && [ $rc2 -ne 137 ]; then
+			umnt && ok "$name" || notok "$name: umount"
+		else
+			umnt
+			notok "$name (rc $rc, later rc $rc2)"
+		fi
+	else
+		umnt
+		notok "$name: mount"
+	fi
+	echo 0 >$param
+	tc qdisc del dev lo root 2>/dev/null
+	srv_stop
 fi
 
 # Bad mount arguments fail cleanly.
