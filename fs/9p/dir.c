@@ -411,25 +411,27 @@ static void v9fs_unlinked(struct inode *inode, bool isdir)
 static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
 {
 	struct inode *inode = d_inode(dentry);
-	struct p9_fid *dfid, *fid, *clone;
+	struct p9_fid *dfid, *fid;
 	int err;
 
 	dfid = v9fs_parent_fid(dentry);
 	if (IS_ERR(dfid))
 		return PTR_ERR(dfid);
 	err = p9_client_unlinkat(dfid, v9fs_dname(dentry), flags);
-	p9_fid_put(dfid);
 	if (err == -EOPNOTSUPP) {
-		/* A dialect without unlinkat: remove through a fid. */
-		fid = v9fs_dentry_fid(dentry);
-		if (IS_ERR(fid))
-			return PTR_ERR(fid);
-		clone = p9_client_walk(fid, 0, NULL);
-		p9_fid_put(fid);
-		if (IS_ERR(clone))
-			return PTR_ERR(clone);
-		err = p9_client_remove(clone);
+		/*
+		 * No unlinkat (dialect or server): remove a fid walked by this
+		 * very name.  The inode's own fid may have been walked through
+		 * another hard link, and Tremove would remove that name.
+		 */
+		struct p9_str name = v9fs_dname(dentry);
+
+		fid = p9_client_walk(dfid, 1, &name);
+		err = PTR_ERR_OR_ZERO(fid);
+		if (!err)
+			err = p9_client_remove(fid);
 	}
+	p9_fid_put(dfid);
 	if (err)
 		return err;
 	v9fs_clear_fresh(dir);
