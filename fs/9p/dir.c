@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include "v9fs.h"
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
 
 /**
  * v9fs_dname - a dentry's name as a counted string

@@ -26,7 +26,7 @@
 
 struct kmem_cache *v9fs_inode_cachep;
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
 
 static bool v9fs_valid_type(umode_t mode)
 {
@@ -173,6 +173,12 @@ int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
 	if (valid & P9_GETATTR_GEN) {
 		v9i->gen = attr->gen;
 		v9i->gen_valid = true;
+	}
+	/* A creation time of exactly 0 is a server's placeholder. */
+	if ((valid & P9_GETATTR_BTIME) &&
+	    (attr->btime_sec || attr->btime_nsec)) {
+		v9i->btime = v9fs_time(attr->btime_sec, attr->btime_nsec);
+		v9i->btime_valid = true;
 	}
 	spin_unlock(&inode->i_lock);
 
@@ -330,6 +336,12 @@ int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
 			return err;
 	}
 	generic_fillattr(mnt_userns, inode, stat);
+	if (V9I(inode)->btime_valid) {
+		spin_lock(&inode->i_lock);
+		stat->btime = V9I(inode)->btime;
+		spin_unlock(&inode->i_lock);
+		stat->result_mask |= STATX_BTIME;
+	}
 	return 0;
 }
 

@@ -136,6 +136,8 @@ struct v9fs_sb {
  * @qid: the server's identity of the file (path and type never change)
  * @gen: the server's generation number, if @gen_valid
  * @gen_valid: the server reported a generation
+ * @btime: creation time, if @btime_valid (statx STATX_BTIME)
+ * @btime_valid: the server reported a creation time
  * @flags: V9FS_INO_* bits (atomic bitops)
  * @stamp: jiffies of the lookup that set V9FS_INO_FRESH
  * @lock: protects @fids, @open_fids and @wb_fid
@@ -148,6 +150,8 @@ struct v9fs_inode {
 	struct p9_qid qid;
 	u64 gen;
 	bool gen_valid;
+	bool btime_valid;
+	struct timespec64 btime;
 	unsigned long flags;
 	unsigned long stamp;
 	spinlock_t lock;	/* protects fids, open_fids, wb_fid */
