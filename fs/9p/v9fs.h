@@ -231,6 +231,9 @@ int v9fs_open_flags(int f_flags);
 int v9fs_finish_open_fid(struct inode *inode, struct file *file,
 			 struct p9_fid *fid);
 
+/* falloc.c */
+long v9fs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
+
 /* xattr.c */
 ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size);
 struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu);
