@@ -190,6 +190,35 @@ static void unlinked_name_reused(void)
 	close(fd);
 }
 
+/* open("/proc/self/fd/N") opens the file of fd N anew, unlinked or not */
+static void proc_reopen(void)
+{
+	char path[64], buf[16];
+	int fd, fd2, fd3;
+
+	CHECK(t_put("f", "reopen", 6) == 0);
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd2 = open(path, O_RDONLY);
+	CHECK(fd2 >= 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK(read(fd2, buf, sizeof(buf)) == 6 && !strcmp(buf, "reopen"));
+	close(fd2);
+	CHECK(unlink("f") == 0);
+	fd3 = open(path, O_RDWR);
+	if (fd3 < 0 && server_by_name(errno)) {
+		close(fd);
+		t_record("reopen of an unlinked file: ENOENT from the server");
+		SKIP("server opens an unlinked file by name: ENOENT");
+	}
+	CHECKF(fd3 >= 0, "reopen of an unlinked file: %s", t_errname(errno));
+	CHECK(pwrite(fd3, "R", 1, 0) == 1);
+	CHECK(pread(fd, buf, 1, 0) == 1 && buf[0] == 'R');
+	close(fd3);
+	close(fd);
+}
+
 static void two_fds_one_closed(void)
 {
 	char buf[16];
@@ -352,6 +381,7 @@ int main(void)
 	t_run("unlinked_ftruncate", unlinked_ftruncate);
 	t_run("unlinked_fsetattr", unlinked_fsetattr);
 	t_run("unlinked_name_reused", unlinked_name_reused);
+	t_run("proc_reopen", proc_reopen);
 	t_run("two_fds_one_closed", two_fds_one_closed);
 	t_run("unlinked_mmap", unlinked_mmap);
 	t_run("rename_over_open", rename_over_open);
