@@ -158,7 +158,7 @@ xfail_reason() {
 xfail_check() {
 	local out=$1 line name why
 	shift
-	xf_expected= xf_unexpected= xf_xpass=
+	xf_expected='' xf_unexpected='' xf_xpass=''
 	while IFS= read -r line; do
 		if [[ $line =~ ^not\ ok\ [0-9]+\ (-\ )?([^#]*[^#\ ]) ]]; then
 			name=${BASH_REMATCH[2]}
