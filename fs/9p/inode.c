@@ -351,14 +351,13 @@ int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
  */
 static bool v9fs_name_reused(struct dentry *dentry, struct inode *inode)
 {
-	struct v9fs_sb *v9s = V9SB(inode->i_sb);
 	struct name_snapshot name;
 	struct dentry *parent;
 	struct p9_fid *dfid, *fid;
 	struct p9_str s;
 	bool reused = false;
 
-	down_read(&v9s->rename_sem);
+	/* No rename_sem: v9fs_dentry_fid() may take it; a snapshot will do. */
 	parent = dget_parent(dentry);
 	take_dentry_name_snapshot(&name, dentry);
 	dfid = v9fs_dentry_fid(parent);
@@ -374,7 +373,6 @@ static bool v9fs_name_reused(struct dentry *dentry, struct inode *inode)
 	}
 	release_dentry_name_snapshot(&name);
 	dput(parent);
-	up_read(&v9s->rename_sem);
 	return reused;
 }
 
