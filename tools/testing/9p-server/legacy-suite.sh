@@ -22,8 +22,10 @@ SELF=$TOP/tools/testing/selftests/filesystems/9p
 BINDIR=$TOP/build/selftests/9p
 # What 9P2000 can carry: no symlinks, links, devices or xattrs (t_dialect
 # checks those fail cleanly), whole-second times, no locks. t_io is left
-# out for time: big files through a Python server are slow under TCG.
-TESTS=t_smoke.sh,t_dialect.sh,t_errno,t_readdir,t_namespace,t_falloc
+# out for time (big files through a Python server are slow under TCG), and
+# so is t_readdir: every seekdir re-reads the 9P2000 stream from its start
+# (175 s for telldir_seekdir on a loaded host; it passes).
+TESTS=t_smoke.sh,t_dialect.sh,t_errno,t_namespace,t_falloc
 W=/var/tmp/v9fs-legacy		# tmpfs in the test guest
 PORT=5650
 TIMEOUT=${V9FS_TEST_TIMEOUT:-300}
