@@ -19,6 +19,8 @@
 #     fd           tcp, unix and fd transports against diod and the
 #                  fault-injecting test server; the selftests over tcp
 #                  and unix against diod; diod killed under load
+#     legacy       the selftests on plain 9P2000 (tcp, against the
+#                  project's p9srv.py: QEMU does not speak 9P2000)
 #     rdma         the rdma transport on soft-RoCE through the 9P RDMA
 #                  gateway, ours and the kernel's own client
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
@@ -226,7 +228,7 @@ want unit && took unit
 
 # ---- the selftests' C programs -----------------------------------------------------
 selftests_built=0
-if want selftests-build || want_suites; then
+if want selftests-build || want legacy || want_suites; then
 	log=$LOGS/check-selftests-build.log
 	if make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$log" 2>&1; then
 		selftests_built=1
@@ -366,6 +368,31 @@ if want fd; then
 fi
 
 want fd && took fd
+
+# ---- guest: the selftests on plain 9P2000 ------------------------------------------------
+# tools/testing/9p-server/legacy-suite.sh: p9srv.py in the guest serves a
+# scratch directory over tcp, our client mounts it with version=9p2000,
+# and run-suite.sh runs the selftests that make sense for the dialect.
+if want legacy; then
+	out=$RES/legacy.out
+	if [[ $built != 1 ]]; then
+		record fail legacy "not run: the build failed"
+	elif [[ $selftests_built != 1 ]]; then
+		record fail legacy "not run: the selftests did not build"
+	else
+		"$VMRUN" --mods ng --name check-legacy --timeout 900 --quiet \
+			--cmd "V9FS_MODS=ng tools/testing/9p-server/legacy-suite.sh --bindir $BUILD/selftests/9p" \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		ktap_results legacy "$out"
+		if ! guest_verdict legacy "$rc" "$LOGS/check-legacy.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail legacy "exit $rc: see $out"
+			fi
+		fi
+	fi
+fi
+
+want legacy && took legacy
 
 # ---- guest: the rdma transport on soft-RoCE -------------------------------------------
 # tools/testing/9p-rdma/guest-tests.sh: rxe on a veth pair inside the

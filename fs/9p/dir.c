@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include "v9fs.h"
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
 
 /**
  * v9fs_dname - a dentry's name as a counted string
@@ -603,11 +603,39 @@ static int v9fs_rdread(struct p9_fid *fid, struct v9fs_rdbuf *rd, u64 from)
 }
 
 /*
- * Fill @rd so that its next entry is the one at directory offset @pos.
- * 9P2000.L offsets are server cookies: read there.  Before 9P2000.L a
- * directory is a byte stream the server only reads onward from where the
- * last read ended (or from 0), so a seek elsewhere is done by reading
- * through from the start.  Returns the bytes available, 0 at the end.
+ * Before 9P2000.L a directory is a byte stream that the server only reads
+ * onward from where its last read ended, or afresh from 0 (the offset of
+ * any other Tread is not a position it can seek to).  Position @rd, whose
+ * buffer holds the stream from @rd->base, at the first entry at or after
+ * @pos, walking entry by entry from the start of the buffer: if the
+ * directory changed since @pos was handed out, @pos may fall inside an
+ * entry of the new stream, and starting to decode there would read
+ * garbage.  Returns the bytes left in the buffer (0: @pos is past it).
+ */
+static int v9fs_rdseek_legacy(struct p9_fid *fid, struct v9fs_rdbuf *rd,
+			      loff_t pos)
+{
+	struct p9_dirent de;
+	u32 off = 0;
+	int used;
+
+	while (off < rd->len && rd->base + off < pos) {
+		used = p9_client_next_dirent(fid->clnt, rd->buf + off,
+					     rd->len - off, rd->base + off, &de);
+		if (used <= 0 || used > rd->len - off)
+			return -EIO;
+		off += used;
+	}
+	rd->off = off;
+	rd->next = rd->base + off;
+	return rd->len - off;
+}
+
+/*
+ * Fill @rd so that its next entry is the one at directory offset @pos
+ * (see v9fs_rdseek_legacy() for the dialects before 9P2000.L, where
+ * @rd->next may end up after @pos).  9P2000.L offsets are server
+ * cookies: read there.  Returns the bytes available, 0 at the end.
  */
 static int v9fs_rdfill(struct p9_fid *fid, struct v9fs_rdbuf *rd, loff_t pos)
 {
@@ -615,25 +643,31 @@ static int v9fs_rdfill(struct p9_fid *fid, struct v9fs_rdbuf *rd, loff_t pos)
 	int n;
 
 	if (p9_client_dialect(fid->clnt) != P9_DOTL && pos) {
-		if (rd->len && pos >= rd->base && pos < end) {
-			rd->off = pos - rd->base;
-			rd->next = pos;
-			return rd->len - rd->off;
+		/*
+		 * Onward from the end of the last read (also after a read
+		 * that found the end: entries made since then follow), else
+		 * through the stream again from its start.
+		 */
+		if (!rd->len || pos < rd->base || pos >= end) {
+			from = pos >= end ? end : 0;
+			for (;;) {
+				n = v9fs_rdread(fid, rd, from);
+				if (n <= 0)
+					return n;
+				if (pos < from + n)
+					break;
+				from += n;
+				if (fatal_signal_pending(current))
+					return -EINTR;
+			}
 		}
-		from = (rd->len && pos >= end) ? end : 0;
-		for (;;) {
-			n = v9fs_rdread(fid, rd, from);
-			if (n <= 0)
-				return n;
-			if (pos < from + n)
-				break;
-			from += n;
-			if (fatal_signal_pending(current))
-				return -EINTR;
-		}
-		rd->off = pos - from;
-		rd->next = pos;
-		return rd->len - rd->off;
+		n = v9fs_rdseek_legacy(fid, rd, pos);
+		if (n)
+			return n;
+		/* @pos was inside the last entry: go on with the next read */
+		n = v9fs_rdread(fid, rd, rd->base + rd->len);
+		rd->next = rd->base;
+		return n;
 	}
 	n = v9fs_rdread(fid, rd, from);
 	rd->next = pos;
@@ -655,6 +689,8 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 			n = v9fs_rdfill(fid, rd, ctx->pos);
 			if (n <= 0)
 				return n;
+			/* A legacy stream may resume at the next entry. */
+			ctx->pos = rd->next;
 		}
 		while (rd->off < rd->len) {
 			used = p9_client_next_dirent(fid->clnt,

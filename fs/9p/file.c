@@ -561,4 +561,5 @@ const struct file_operations v9fs_file_fops = {
 	.splice_write	= iter_file_splice_write,
 	.lock		= v9fs_lock,
 	.flock		= v9fs_flock,
+	.fallocate	= v9fs_fallocate,
 };

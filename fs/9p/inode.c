@@ -26,7 +26,7 @@
 
 struct kmem_cache *v9fs_inode_cachep;
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN)
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
 
 static bool v9fs_valid_type(umode_t mode)
 {
@@ -189,6 +189,12 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	if (valid & P9_GETATTR_GEN) {
 		v9i->gen = attr->gen;
 		v9i->gen_valid = true;
+	}
+	/* A creation time of exactly 0 is a server's placeholder. */
+	if ((valid & P9_GETATTR_BTIME) &&
+	    (attr->btime_sec || attr->btime_nsec)) {
+		v9i->btime = v9fs_time(attr->btime_sec, attr->btime_nsec);
+		v9i->btime_valid = true;
 	}
 	spin_unlock(&inode->i_lock);
 
@@ -438,7 +444,84 @@ int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
 			return err;
 	}
 	generic_fillattr(mnt_userns, inode, stat);
+	if (V9I(inode)->btime_valid) {
+		spin_lock(&inode->i_lock);
+		stat->btime = V9I(inode)->btime;
+		spin_unlock(&inode->i_lock);
+		stat->result_mask |= STATX_BTIME;
+	}
 	return 0;
+}
+
+/*
+ * Whether the name @dentry had, which we removed, now names another file
+ * on the server (a walk from the parent finds a file with another qid).
+ */
+static bool v9fs_name_reused(struct dentry *dentry, struct inode *inode)
+{
+	struct name_snapshot name;
+	struct dentry *parent;
+	struct p9_fid *dfid, *fid;
+	struct p9_str s;
+	bool reused = false;
+
+	/* No rename_sem: v9fs_dentry_fid() may take it; a snapshot will do. */
+	parent = dget_parent(dentry);
+	take_dentry_name_snapshot(&name, dentry);
+	dfid = v9fs_dentry_fid(parent);
+	if (!IS_ERR(dfid)) {
+		s.s = name.name.name;
+		s.len = name.name.len;
+		fid = p9_client_walk(dfid, 1, &s);
+		if (!IS_ERR(fid)) {
+			reused = fid->qid.path != V9I(inode)->qid.path;
+			p9_fid_put(fid);
+		}
+		p9_fid_put(dfid);
+	}
+	release_dentry_name_snapshot(&name);
+	dput(parent);
+	return reused;
+}
+
+/*
+ * The fid a setattr of @inode goes through: the file's own open fid for
+ * ftruncate() (ATTR_FILE), else any fid of the file, else a walk of
+ * @dentry's path.  Once we removed the file's last name (V9FS_INO_GONE)
+ * no path is walked to it, as the name may already belong to a new file.
+ * Some servers apply a Tsetattr, even on an open fid, to the name the fid
+ * was opened under (QEMU's up to 9.x): on those it fails with ENOENT once
+ * the name is free, but would change the new file if the name was taken
+ * again, so then it is not sent at all and fails the same way.  (A new
+ * file taking the name between that check and the Tsetattr still races.)
+ */
+static struct p9_fid *v9fs_setattr_fid(struct inode *inode,
+				       struct dentry *dentry,
+				       const struct iattr *iattr)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+	struct p9_fid *fid = NULL;
+
+	if ((iattr->ia_valid & ATTR_FILE) && iattr->ia_file->private_data)
+		fid = p9_fid_get(iattr->ia_file->private_data);
+	if (!test_bit(V9FS_INO_GONE, &v9i->flags)) {
+		if (!fid)
+			fid = v9fs_dentry_fid(dentry);
+		if (IS_ERR(fid) && PTR_ERR(fid) == -ENOENT)
+			fid = v9fs_attr_fid(inode, NULL);
+		return fid;
+	}
+	if (!fid)
+		fid = v9fs_open_fid_find(inode);
+	if (!fid)
+		fid = v9fs_fid_find(inode, v9fs_fid_user(V9SB(inode->i_sb)));
+	if (!fid)
+		return ERR_PTR(-ENOENT);
+	if (!IS_ROOT(dentry) && v9fs_name_reused(dentry, inode)) {
+		p9_fid_put(fid);
+		return ERR_PTR(-ENOENT);
+	}
+	return fid;
 }
 
 /**
@@ -513,17 +596,13 @@ int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	}
 
 	if (pia.valid) {
-		if ((ia & ATTR_FILE) && iattr->ia_file->private_data)
-			fid = p9_fid_get(iattr->ia_file->private_data);
-		else
-			fid = v9fs_dentry_fid(dentry);
-		if (IS_ERR(fid) && PTR_ERR(fid) == -ENOENT)
-			fid = v9fs_attr_fid(inode, NULL);
+		fid = v9fs_setattr_fid(inode, dentry, iattr);
 		if (IS_ERR(fid))
 			return PTR_ERR(fid);
 		err = p9_client_setattr(fid, &pia);
 		p9_fid_put(fid);
-		if (err == -ENOENT) {
+		if (err == -ENOENT &&
+		    !test_bit(V9FS_INO_GONE, &V9I(inode)->flags)) {
 			/* The name is gone; an open file may still reach it. */
 			fid = v9fs_open_fid_find(inode);
 			if (fid) {

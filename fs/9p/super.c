@@ -338,6 +338,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	memset(&v9i->qid, 0, sizeof(v9i->qid));
 	v9i->gen = 0;
 	v9i->gen_valid = false;
+	v9i->btime_valid = false;
 	v9i->flags = 0;
 	v9i->stamp = 0;
 	atomic_long_set(&v9i->wgen, 0);

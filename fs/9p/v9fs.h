@@ -164,6 +164,8 @@ struct v9fs_sb {
  * @qid: the server's identity of the file (path and type never change)
  * @gen: the server's generation number, if @gen_valid
  * @gen_valid: the server reported a generation
+ * @btime: creation time, if @btime_valid (statx STATX_BTIME)
+ * @btime_valid: the server reported a creation time
  * @flags: V9FS_INO_* bits (atomic bitops)
  * @stamp: jiffies when the attributes were last read (V9FS_INO_FRESH)
  * @wgen: count of buffered writes (write_end) into the page cache
@@ -182,6 +184,8 @@ struct v9fs_inode {
 	struct p9_qid qid;
 	u64 gen;
 	bool gen_valid;
+	bool btime_valid;
+	struct timespec64 btime;
 	unsigned long flags;
 	unsigned long stamp;
 	atomic_long_t wgen;
@@ -281,6 +285,9 @@ int v9fs_release(struct inode *inode, struct file *file);
 int v9fs_open_flags(int f_flags);
 int v9fs_finish_open_fid(struct inode *inode, struct file *file,
 			 struct p9_fid *fid);
+
+/* falloc.c */
+long v9fs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
 
 /* xattr.c */
 ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size);

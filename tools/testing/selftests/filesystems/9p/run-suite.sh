@@ -17,6 +17,7 @@
 #   --timeout SECS   per test (default $V9FS_TEST_TIMEOUT or 600)
 #   --client NAME    ng or kernel: whose 9p client (default $V9FS_MODS)
 #   --no-unload      leave the 9p modules loaded at the end
+#   --xfail FILE     expected failures (default: xfail.conf here, if any)
 #   --list           print the tests each configuration would run
 #
 # CONFIG keys (defaults in brackets):
@@ -36,7 +37,11 @@
 # Each test runs as root with cwd = a fresh empty directory on the mount
 # and the V9FS_* environment of README; its output is indented (KTAP
 # subtest), then "ok N NAME # CONFIG", "ok N NAME # SKIP CONFIG" (exit 4)
-# or "not ok N NAME # CONFIG: why". A test that taints the kernel (oops,
+# or "not ok N NAME # CONFIG: why". A test whose every failing subtest is
+# listed in the expected-failure file (xfail.conf: CLIENT VERSION CACHE
+# MODEL TEST SUBTEST REASON, globs allowed) is "ok N NAME # XFAIL
+# SUBTEST..." instead; a listed subtest that passes is shown as "# XPASS"
+# (not a failure). A test that taints the kernel (oops,
 # WARN, bad page, soft lockup) fails. A last result "cleanup" unmounts and
 # unloads the 9p modules, which must go cleanly. Exit 0 if nothing failed.
 
@@ -50,6 +55,7 @@ TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-600}
 CLIENT=${V9FS_MODS:-${V9FS_CLIENT:-kernel}}
 UNLOAD=1
 LIST=0
+XFAIL=$SRCDIR/xfail.conf
 configs=()
 # oops (D), WARN (W), bad page (B), soft lockup (L)
 TAINT_BAD=$((128 | 512 | 32 | 16384))
@@ -76,6 +82,7 @@ while [[ $# -gt 0 ]]; do
 	--timeout) TEST_TIMEOUT=$2; shift ;;
 	--client) CLIENT=$2; shift ;;
 	--no-unload) UNLOAD=0 ;;
+	--xfail) XFAIL=$2; shift ;;
 	--list) LIST=1 ;;
 	-h | --help) usage ;;
 	*) echo "run-suite.sh: unknown argument $1" >&2; usage ;;
@@ -126,6 +133,50 @@ select_tests() {
 			fi
 		done
 	done
+}
+
+# xfail_reason CLIENT VERSION CACHE MODEL TEST SUBTEST: the reason of the
+# first matching line of $XFAIL, or nothing (status 1).
+xfail_reason() {
+	local c v ca m t st reason
+	[[ -r $XFAIL ]] || return 1
+	while read -r c v ca m t st reason; do
+		[[ -z ${c:-} || $c == \#* ]] && continue
+		# shellcheck disable=SC2053
+		if [[ $1 == $c && $2 == $v && $3 == $ca && $4 == $m &&
+			$5 == $t && $6 == $st ]]; then
+			echo "${reason:-expected}"
+			return 0
+		fi
+	done <"$XFAIL"
+	return 1
+}
+
+# xfail_check OUTFILE CLIENT VERSION CACHE MODEL TEST: sort the subtest
+# results of a test's output. Sets xf_expected (failed, listed),
+# xf_unexpected (failed, not listed) and xf_xpass (passed, listed).
+xfail_check() {
+	local out=$1 line name why
+	shift
+	xf_expected='' xf_unexpected='' xf_xpass=''
+	while IFS= read -r line; do
+		if [[ $line =~ ^not\ ok\ [0-9]+\ (-\ )?([^#]*[^#\ ]) ]]; then
+			name=${BASH_REMATCH[2]}
+			if why=$(xfail_reason "$@" "$name"); then
+				xf_expected+="$name ($why); "
+			else
+				xf_unexpected+="$name "
+			fi
+		elif [[ ! $line =~ \#\ *[Ss][Kk][Ii][Pp] &&
+			$line =~ ^ok\ [0-9]+\ (-\ )?([^#]*[^#\ ]) ]]; then
+			name=${BASH_REMATCH[2]}
+			xfail_reason "$@" "$name" >/dev/null && xf_xpass+="$name "
+		elif [[ $line == "Bail out!"* ]]; then
+			xf_unexpected+="(bailed out) "
+		fi
+	done <"$out"
+	xf_expected=${xf_expected%; }
+	return 0
 }
 
 test_path() {
@@ -201,6 +252,8 @@ taint_letters() {
 	echo "$s"
 }
 
+outf=$(mktemp /run/v9fs-suite.XXXXXX 2>/dev/null || mktemp)
+trap 'rm -f "$outf"' EXIT
 mounted_here=()
 for i in "${!configs[@]}"; do
 	cfg=${configs[$i]}
@@ -269,23 +322,32 @@ for i in "${!configs[@]}"; do
 			export V9FS_CACHE V9FS_VERSION V9FS_MODEL V9FS_MSIZE
 			if [[ -n $mnt2 ]]; then
 				export V9FS_MNT2=$mnt2 V9FS_TESTDIR2=$mnt2/$base
+				export V9FS_TAG2=$tag2
 			fi
 			exec timeout -k 10 "$TEST_TIMEOUT" "$prog" </dev/null
-		) 2>&1 | sed -u 's/^/    /'
+		) 2>&1 | tee "$outf" | sed -u 's/^/    /'
 		rc=${PIPESTATUS[0]}
+		xfail_check "$outf" "$CLIENT" "$(cfg_get "$cfg" version 9p2000.L)" \
+			"$(cfg_get "$cfg" cache none)" "$(cfg_get "$cfg" model -)" "$t"
+		[[ -n $xf_xpass ]] && echo "# XPASS $t: ${xf_xpass% } passed, listed in $XFAIL as expected to fail"
 		after=$(taint)
 		bad=$(((after & ~before) & TAINT_BAD))
 		if ((bad)); then
 			result fail "$t" "$desc: kernel tainted ($(taint_letters "$bad")) during the test"
 			dmesg 2>/dev/null | tail -n 40 | sed 's/^/# dmesg: /'
 		elif [[ $rc == 0 ]]; then
-			result ok "$t" "$desc"
+			result ok "$t" "$desc${xf_xpass:+ (XPASS ${xf_xpass% })}"
+			rm -rf "$testdir" 2>/dev/null
+		elif [[ $rc == 1 && -n $xf_expected && -z $xf_unexpected ]]; then
+			result ok "$t" "XFAIL $xf_expected: $desc${xf_xpass:+ (XPASS ${xf_xpass% })}"
 			rm -rf "$testdir" 2>/dev/null
 		elif [[ $rc == 4 ]]; then
 			result skip "$t" "$desc"
 			rm -rf "$testdir" 2>/dev/null
 		elif [[ $rc == 124 || $rc == 137 ]]; then
 			result fail "$t" "$desc: timed out after ${TEST_TIMEOUT}s"
+		elif [[ -n $xf_expected ]]; then
+			result fail "$t" "$desc: exit $rc, unexpected: ${xf_unexpected% } (expected: $xf_expected)"
 		else
 			result fail "$t" "$desc: exit $rc"
 		fi

@@ -92,6 +92,15 @@ static void statx_fields(void)
 	       "statx dev differs from stat dev");
 	t_record("statx btime %s", sx.stx_mask & STATX_BTIME ?
 		 "supported" : "not supported");
+	if (sx.stx_mask & STATX_BTIME) {
+		/* a real creation time: set, and not after the first write */
+		CHECKF(sx.stx_btime.tv_sec > 0, "btime %lld",
+		       (long long)sx.stx_btime.tv_sec);
+		CHECKF(sx.stx_btime.tv_sec <= sx.stx_mtime.tv_sec,
+		       "btime %lld after mtime %lld",
+		       (long long)sx.stx_btime.tv_sec,
+		       (long long)sx.stx_mtime.tv_sec);
+	}
 	/* AT_STATX_DONT_SYNC and AT_SYMLINK_NOFOLLOW must be accepted */
 	CHECK(statx(AT_FDCWD, "f", AT_STATX_DONT_SYNC, STATX_SIZE, &sx) == 0);
 	CHECK(symlink("f", "l") == 0);

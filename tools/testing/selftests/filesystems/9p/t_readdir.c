@@ -36,7 +36,10 @@ static void telldir_seekdir(void)
 		snprintf(names[n], sizeof(names[n]), "%s", de->d_name);
 		n++;
 	}
-	CHECKF(n == N + 2, "listed %d entries, want %d", n, N + 2);
+	/* POSIX: "." and ".." are listed both or not at all (9P2000 servers
+	 * need not send them) */
+	CHECKF(n == N + 2 || n == N, "listed %d entries, want %d (or %d "
+	       "without . and ..)", n, N + 2, N);
 	/* seek back to a few positions and compare the rest of the stream */
 	for (int k = 0; k < 5; k++) {
 		int start = (k * 97 + 13) % n;
@@ -69,7 +72,7 @@ static void telldir_seekdir(void)
 static void rewind_sees_changes(void)
 {
 	struct dirent *de;
-	int n, found;
+	int n, found, dots;
 	DIR *d;
 
 	CHECK(mkdir("d", 0755) == 0);
@@ -77,13 +80,16 @@ static void rewind_sees_changes(void)
 	CHECK(d);
 	for (n = 0; (de = readdir(d)); n++)
 		;
-	CHECKF(n == 2, "empty dir lists %d entries", n);
+	/* "." and ".." both, or neither (allowed by POSIX) */
+	CHECKF(n == 2 || n == 0, "empty dir lists %d entries", n);
+	dots = n;
 	CHECK(t_put("d/one", "", 0) == 0);
 	rewinddir(d);
 	found = 0;
 	for (n = 0; (de = readdir(d)); n++)
 		found += !strcmp(de->d_name, "one");
-	CHECKF(n == 3 && found == 1, "after create+rewinddir: %d entries, 'one' %d",
+	CHECKF(n == dots + 1 && found == 1,
+	       "after create+rewinddir: %d entries, 'one' %d",
 	       n, found);
 	CHECK(unlink("d/one") == 0);
 	CHECK(mkdir("d/two", 0755) == 0);
@@ -94,7 +100,7 @@ static void rewind_sees_changes(void)
 		found += !strcmp(de->d_name, "two") &&
 			 (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN);
 	}
-	CHECKF(n == 3 && found == 1, "after unlink+mkdir: %d entries", n);
+	CHECKF(n == dots + 1 && found == 1, "after unlink+mkdir: %d entries", n);
 	closedir(d);
 }
 

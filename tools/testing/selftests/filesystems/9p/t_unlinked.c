@@ -8,6 +8,27 @@
 #include <sys/mman.h>
 #include "t_common.h"
 
+/*
+ * QEMU's 9p server (up to 9.x) applies Tsetattr, even on an open fid, to
+ * the name the fid was opened under: once that name is gone, ftruncate,
+ * fchmod, fchown and futimens of the open file fail with ENOENT (see
+ * KNOWN.md).  A server limit, which the tests recognise only on a QEMU
+ * server (V9FS_MODEL set) and only as a clean ENOENT.
+ */
+static int server_by_name(int err)
+{
+	return err == ENOENT && t_env("V9FS_MODEL", "")[0];
+}
+
+#define SKIP_IF_BY_NAME(what) do {					\
+	if (server_by_name(errno)) {					\
+		t_record("%s of an unlinked file: ENOENT from the server",\
+			 what);						\
+		SKIP("server applies %s of an unlinked file by name: ENOENT",\
+		     what);						\
+	}								\
+} while (0)
+
 static void open_unlink_rw(void)
 {
 	char buf[64];
@@ -41,15 +62,11 @@ static void open_unlink_rw(void)
 		CHECK(pread(fd, rb, sizeof(rb), 4000) == sizeof(rb));
 		CHECKF(!memcmp(big, rb, sizeof(big)), "big rw mismatch");
 	}
-	CHECK(ftruncate(fd, 3) == 0);
-	CHECK(fstat(fd, &st) == 0);
-	CHECKF(st.st_size == 3, "size after ftruncate %lld",
-	       (long long)st.st_size);
 	CHECK(fsync(fd) == 0);
 	/* the name is free for a new, unrelated file */
 	CHECK(t_put("f", "NEW", 3) == 0);
 	memset(buf, 0, sizeof(buf));
-	CHECK(pread(fd, buf, sizeof(buf), 0) == 3);
+	CHECK(pread(fd, buf, 3, 0) == 3);
 	CHECKF(!strcmp(buf, "old"), "unlinked fd now reads '%s'", buf);
 	{
 		struct stat st2;
@@ -65,6 +82,38 @@ static void open_unlink_rw(void)
 	CHECKF(!strcmp(buf, "NEW"), "new file reads '%s'", buf);
 }
 
+static void unlinked_ftruncate(void)
+{
+	char buf[16];
+	struct stat st;
+	int fd;
+
+	CHECK(t_put("f", "old data", 8) == 0);
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	CHECK(unlink("f") == 0);
+	errno = 0;
+	if (ftruncate(fd, 3)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		SKIP_IF_BY_NAME("ftruncate");
+		FAIL("ftruncate of an unlinked file: %s", t_errname(e));
+	}
+	CHECK(fstat(fd, &st) == 0);
+	CHECKF(st.st_size == 3, "size after ftruncate %lld",
+	       (long long)st.st_size);
+	memset(buf, 0, sizeof(buf));
+	CHECK(pread(fd, buf, sizeof(buf), 0) == 3);
+	CHECKF(!strcmp(buf, "old"), "read after ftruncate '%s'", buf);
+	CHECK(ftruncate(fd, 10) == 0);
+	CHECK(pread(fd, buf, sizeof(buf), 0) == 10);
+	CHECKF(!memcmp(buf, "old\0\0\0\0\0\0\0", 10), "grown file reads '%.10s'",
+	       buf);
+	close(fd);
+}
+
 static void unlinked_fsetattr(void)
 {
 	struct timespec ts[2] = { { 1000000000, 0 }, { 1200000000, 0 } };
@@ -75,7 +124,15 @@ static void unlinked_fsetattr(void)
 	fd = open("f", O_RDWR);
 	CHECK(fd >= 0);
 	CHECK(unlink("f") == 0);
-	CHECK(fchmod(fd, 0604) == 0);
+	errno = 0;
+	if (fchmod(fd, 0604)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		SKIP_IF_BY_NAME("fchmod");
+		FAIL("fchmod of an unlinked file: %s", t_errname(e));
+	}
 	CHECK(fchown(fd, 1000, 1001) == 0);
 	CHECK(futimens(fd, ts) == 0);
 	CHECK(fstat(fd, &st) == 0);
@@ -84,6 +141,81 @@ static void unlinked_fsetattr(void)
 	       st.st_uid, st.st_gid);
 	CHECKF(st.st_mtim.tv_sec == ts[1].tv_sec, "mtime %lld",
 	       (long long)st.st_mtim.tv_sec);
+	close(fd);
+}
+
+/*
+ * Changes made through the fd of an unlinked file must never land on a
+ * new file that took its name: they apply to the open file or fail.
+ */
+static void unlinked_name_reused(void)
+{
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct stat st, st0;
+	char buf[16];
+	int fd, r;
+
+	CHECK(t_put("f", "old data", 8) == 0);
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	CHECK(unlink("f") == 0);
+	CHECK(t_put("f", "NEW", 3) == 0);
+	CHECK(chmod("f", 0644) == 0);
+	CHECK(stat("f", &st0) == 0);
+	r = fchmod(fd, 0600);
+	CHECKF(r == 0 || errno == ENOENT, "fchmod: %s", t_errname(errno));
+	if (r == 0) {
+		CHECK(fstat(fd, &st) == 0);
+		CHECKF((st.st_mode & 07777) == 0600, "fchmod applied: mode %o",
+		       st.st_mode & 07777);
+	}
+	r = ftruncate(fd, 1);
+	CHECKF(r == 0 || errno == ENOENT, "ftruncate: %s", t_errname(errno));
+	r = futimens(fd, ts);
+	CHECKF(r == 0 || errno == ENOENT, "futimens: %s", t_errname(errno));
+	r = fchown(fd, 1000, 1000);
+	CHECKF(r == 0 || errno == ENOENT, "fchown: %s", t_errname(errno));
+	CHECK(stat("f", &st) == 0);
+	CHECKF((st.st_mode & 07777) == 0644, "the new file's mode became %o",
+	       st.st_mode & 07777);
+	CHECKF(st.st_size == 3, "the new file's size became %lld",
+	       (long long)st.st_size);
+	CHECKF(st.st_uid == st0.st_uid, "the new file's owner became %u",
+	       st.st_uid);
+	CHECKF(st.st_mtim.tv_sec == st0.st_mtim.tv_sec,
+	       "the new file's mtime became %lld", (long long)st.st_mtim.tv_sec);
+	memset(buf, 0, sizeof(buf));
+	CHECK(t_get("f", buf, sizeof(buf)) == 3);
+	CHECKF(!strcmp(buf, "NEW"), "the new file reads '%s'", buf);
+	close(fd);
+}
+
+/* open("/proc/self/fd/N") opens the file of fd N anew, unlinked or not */
+static void proc_reopen(void)
+{
+	char path[64], buf[16];
+	int fd, fd2, fd3;
+
+	CHECK(t_put("f", "reopen", 6) == 0);
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd2 = open(path, O_RDONLY);
+	CHECK(fd2 >= 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK(read(fd2, buf, sizeof(buf)) == 6 && !strcmp(buf, "reopen"));
+	close(fd2);
+	CHECK(unlink("f") == 0);
+	fd3 = open(path, O_RDWR);
+	if (fd3 < 0 && server_by_name(errno)) {
+		close(fd);
+		t_record("reopen of an unlinked file: ENOENT from the server");
+		SKIP("server opens an unlinked file by name: ENOENT");
+	}
+	CHECKF(fd3 >= 0, "reopen of an unlinked file: %s", t_errname(errno));
+	CHECK(pwrite(fd3, "R", 1, 0) == 1);
+	CHECK(pread(fd, buf, 1, 0) == 1 && buf[0] == 'R');
+	close(fd3);
 	close(fd);
 }
 
@@ -246,7 +378,10 @@ int main(void)
 {
 	t_init("t_unlinked");
 	t_run("open_unlink_rw", open_unlink_rw);
+	t_run("unlinked_ftruncate", unlinked_ftruncate);
 	t_run("unlinked_fsetattr", unlinked_fsetattr);
+	t_run("unlinked_name_reused", unlinked_name_reused);
+	t_run("proc_reopen", proc_reopen);
 	t_run("two_fds_one_closed", two_fds_one_closed);
 	t_run("unlinked_mmap", unlinked_mmap);
 	t_run("rename_over_open", rename_over_open);

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Mount options, spelled as Linux 6.1's 9p spells them: each family mounts
+# (the spare tag, V9FS_TAG2, at a scratch mount point) and /proc/mounts
+# shows what is in force; fd- and rdma-only options are accepted with
+# trans=virtio; a malformed value fails with EINVAL and a kernel log line
+# naming the option; an unknown option mounts and is logged once, by
+# name; remount changes what can change and refuses what cannot. The
+# second mount (V9FS_MNT2) is unmounted for the test and mounted again
+# with the suite's options at the end.
+. "$(dirname "$0")/lib.sh"
+
+[[ -n ${V9FS_TAG2:-} && -n ${V9FS_MNT2:-} ]] ||
+	skip_all "no spare mount tag (V9FS_TAG2, V9FS_MNT2)"
+[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
+
+M=/run/v9fs-mountopts.$$
+base="trans=virtio,version=${V9FS_VERSION:-9p2000.L}"
+mkdir -p "$M"
+umount "$V9FS_MNT2" 2>/dev/null || skip_all "cannot unmount $V9FS_MNT2"
+restore() {
+	umount "$M" 2>/dev/null
+	rmdir "$M" 2>/dev/null
+	mount -t 9p -o "$V9FS_OPTS" "$V9FS_TAG2" "$V9FS_MNT2" ||
+		echo "# could not mount $V9FS_TAG2 on $V9FS_MNT2 again"
+}
+trap restore EXIT
+
+ktap_plan 38
+
+# the options of the scratch mount, as /proc/mounts shows them
+shown() { awk -v m="$M" '$2 == m { print $4 }' /proc/mounts; }
+logmark() { dmesg | wc -l; }
+# lines logged since mark $1
+logged() { dmesg | tail -n +$(($1 + 1)); }
+
+# try NAME OPTS SHOWN...: mount with OPTS, use it, and find every SHOWN
+# among the options /proc/mounts lists
+try() {
+	local name=$1 opts=$2 out got w miss=
+	shift 2
+	if ! out=$(mount -t 9p -o "$base${opts:+,$opts}" "$V9FS_TAG2" "$M" 2>&1); then
+		ktap_fail "$name" "mount -o $opts: $out"
+		return
+	fi
+	got=,$(shown),
+	for w; do
+		[[ $got == *",$w,"* ]] || miss+="$w "
+	done
+	ls "$M" >/dev/null || miss+="(ls failed) "
+	umount "$M" || miss+="(umount failed) "
+	if [[ -z $miss ]]; then
+		ktap_ok "$name"
+	else
+		ktap_note "shown: $got"
+		ktap_fail "$name" "not shown: $miss"
+	fi
+}
+
+try "trans" "" "trans=virtio"
+try "version" "" "version=${V9FS_VERSION:-9p2000.L}"
+try "msize" "msize=65536" "msize=65536"
+try "uname" "uname=v9tester" "uname=v9tester"
+try "aname" "aname=/sub" "aname=/sub"
+for a in user any client 0; do
+	try "access=$a" "access=$a" "access=$a"
+done
+for c in none loose fscache mmap readahead writeback; do
+	try "cache=$c" "cache=$c" "cache=$c"
+done
+try "debug" "debug=4" "debug=0x4"
+try "dfltuid,dfltgid" "dfltuid=1234,dfltgid=4321" "dfltuid=1234" "dfltgid=4321"
+try "afid" "afid=7" "afid=7"
+try "nodevmap" "nodevmap" "nodevmap"
+try "posixacl" "posixacl" "posixacl"
+try "locktimeout" "locktimeout=9" "locktimeout=9"
+try "cachetag" "cachetag=tag1" "cachetag=tag1"
+try "actimeo" "cache=loose,actimeo=5" "actimeo=5"
+try "nocto" "cache=mmap,nocto" "nocto"
+try "fd and rdma options with trans=virtio" \
+	"port=5640,privport,rfdno=3,wfdno=4,rq=16,sq=16,timeout=9"
+
+# noextend asks for plain 9P2000 (6.1: "force legacy mode"), which QEMU
+# does not speak: the option is taken (no EINVAL), the Tversion fails
+mark=$(logmark)
+out=$(mount -t 9p -o "$base,noextend" "$V9FS_TAG2" "$M" 2>&1) && rc=0 || rc=$?
+if [[ $rc == 0 ]]; then
+	check_eq "noextend" "$(shown | tr , '\n' | grep -c '^version=9p2000$')" 1
+	umount "$M"
+elif [[ $out == *"Invalid argument"* ]] || logged "$mark" | grep -q "noextend"; then
+	ktap_fail "noextend" "refused as an option: $out"
+else
+	ktap_ok "noextend # taken; the server refused 9P2000: ${out##*: }"
+fi
+
+# mount(2) itself, to see its errno (mount(8) says "bad option" for
+# EINVAL): prints OK or the errno's name
+sysmount() {
+	python3 -c '
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.mount(sys.argv[1].encode(), sys.argv[2].encode(), b"9p", 0,
+               sys.argv[3].encode())
+print("OK" if r == 0 else errno.errorcode.get(ctypes.get_errno(), "?"))
+' "$@"
+}
+
+# malformed values: EINVAL, and one log line naming the option
+bad() {
+	local opt=$1 key=${1%%=*} out mark
+	mark=$(logmark)
+	out=$(sysmount "$V9FS_TAG2" "$M" "$base,$opt" 2>&1)
+	if [[ $out == OK ]]; then
+		umount "$M"
+		ktap_fail "malformed $opt" "mounted"
+		return
+	fi
+	if [[ $out != EINVAL ]]; then
+		ktap_fail "malformed $opt" "not EINVAL: $out"
+	elif ! logged "$mark" | grep -q "$key"; then
+		ktap_fail "malformed $opt" "no log line names '$key'"
+	else
+		ktap_ok "malformed $opt"
+	fi
+}
+bad msize=abc
+bad actimeo=99999
+bad msize=100
+bad access=nobody
+bad cache=lose
+bad locktimeout=0
+bad dfltuid=x
+bad version=9p3000
+
+# an unknown option: mounts, logged once by name
+mark=$(logmark)
+if mount -t 9p -o "$base,v9fsbogus=1" "$V9FS_TAG2" "$M" 2>/dev/null; then
+	umount "$M"
+	n=$(logged "$mark" | grep -c "v9fsbogus" || true)
+	check_eq "unknown option: mounts, logged once" "$n" 1
+else
+	ktap_fail "unknown option: mounts, logged once" "mount failed"
+fi
+
+# remount: actimeo and locktimeout change; cache, version and trans
+# cannot (inodes and pages were set up for one cache mode)
+if mount -t 9p -o "$base,cache=loose" "$V9FS_TAG2" "$M"; then
+	mount -o remount,actimeo=3,locktimeout=7 "$M" 2>&1 | sed 's/^/# /'
+	got=,$(shown),
+	if [[ $got == *,actimeo=3,* && $got == *,locktimeout=7,* ]]; then
+		ktap_ok "remount changes actimeo and locktimeout"
+	else
+		ktap_fail "remount changes actimeo and locktimeout" "shown: $got"
+	fi
+	if mount -o remount,cache=none "$M" 2>/dev/null; then
+		ktap_fail "remount refuses another cache mode" "remount succeeded"
+	else
+		check_eq "remount refuses another cache mode" \
+			"$(shown | tr , '\n' | grep -c '^cache=loose$')" 1
+	fi
+	other=9p2000.u
+	[[ $V9FS_VERSION == 9p2000.u ]] && other=9p2000.L
+	if mount -o "remount,version=$other" "$M" 2>/dev/null; then
+		ktap_fail "remount refuses another version" "remount succeeded"
+	else
+		check_eq "remount refuses another version" \
+			"$(shown | tr , '\n' | grep -c "^version=${V9FS_VERSION:-9p2000.L}$")" 1
+	fi
+	umount "$M"
+else
+	ktap_fail "remount changes actimeo and locktimeout" "mount failed"
+	ktap_fail "remount refuses another cache mode" "mount failed"
+	ktap_fail "remount refuses another version" "mount failed"
+fi
+ktap_finish
