@@ -463,6 +463,25 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 	return 0;
 }
 
+/*
+ * /proc/self/mountstats: the text after "with fstype 9p ".  The cache mode
+ * is the file system's; the rest is the client's (format in
+ * Documentation/filesystems/9p.rst).
+ */
+static int v9fs_show_stats(struct seq_file *m, struct dentry *root)
+{
+	struct v9fs_sb *v9s = V9SB(root->d_sb);
+	enum v9fs_cache cache = READ_ONCE(v9s->o.cache);
+
+	seq_puts(m, "statvers=1\n\tcache: ");
+	if (cache == V9FS_CACHE_NUMERIC)
+		seq_printf(m, "0x%x", READ_ONCE(v9s->o.cache_bits));
+	else
+		seq_puts(m, v9fs_cache_names[cache]);
+	p9_client_show_stats(m, v9s->clnt);
+	return 0;
+}
+
 static void v9fs_umount_begin(struct super_block *sb)
 {
 	p9_client_disconnect(V9SB(sb)->clnt);
@@ -494,6 +513,7 @@ static const struct super_operations v9fs_super_ops = {
 	.drop_inode	= v9fs_drop_inode,
 	.statfs		= v9fs_statfs,
 	.show_options	= v9fs_show_options,
+	.show_stats	= v9fs_show_stats,
 	.umount_begin	= v9fs_umount_begin,
 };
 

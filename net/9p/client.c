@@ -265,58 +265,97 @@ static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
 
 /* ---- statistics and debugfs ---- */
 
-static const char *const p9_type_names[P9_STAT_TYPES] = {
-	[P9_TSTATFS] = "statfs", [P9_TLOPEN] = "lopen",
-	[P9_TLCREATE] = "lcreate", [P9_TSYMLINK] = "symlink",
-	[P9_TMKNOD] = "mknod", [P9_TRENAME] = "rename",
-	[P9_TREADLINK] = "readlink", [P9_TGETATTR] = "getattr",
-	[P9_TSETATTR] = "setattr", [P9_TXATTRWALK] = "xattrwalk",
-	[P9_TXATTRCREATE] = "xattrcreate", [P9_TREADDIR] = "readdir",
-	[P9_TFSYNC] = "fsync", [P9_TLOCK] = "lock", [P9_TGETLOCK] = "getlock",
-	[P9_TLINK] = "link", [P9_TMKDIR] = "mkdir",
-	[P9_TRENAMEAT] = "renameat", [P9_TUNLINKAT] = "unlinkat",
-	[P9_TVERSION] = "version", [P9_TAUTH] = "auth",
-	[P9_TATTACH] = "attach", [P9_TFLUSH] = "flush", [P9_TWALK] = "walk",
-	[P9_TOPEN] = "open", [P9_TCREATE] = "create", [P9_TREAD] = "read",
-	[P9_TWRITE] = "write", [P9_TCLUNK] = "clunk", [P9_TREMOVE] = "remove",
-	[P9_TSTAT] = "stat", [P9_TWSTAT] = "wstat",
+/* Message names, by statistics slot (P9_STAT_SLOT(type) = type / 2). */
+static const char *const p9_type_names[P9_STAT_SLOTS] = {
+	[P9_TSTATFS / 2] = "Tstatfs", [P9_TLOPEN / 2] = "Tlopen",
+	[P9_TLCREATE / 2] = "Tlcreate", [P9_TSYMLINK / 2] = "Tsymlink",
+	[P9_TMKNOD / 2] = "Tmknod", [P9_TRENAME / 2] = "Trename",
+	[P9_TREADLINK / 2] = "Treadlink", [P9_TGETATTR / 2] = "Tgetattr",
+	[P9_TSETATTR / 2] = "Tsetattr",
+	[P9_TXATTRWALK / 2] = "Txattrwalk",
+	[P9_TXATTRCREATE / 2] = "Txattrcreate",
+	[P9_TREADDIR / 2] = "Treaddir", [P9_TFSYNC / 2] = "Tfsync",
+	[P9_TLOCK / 2] = "Tlock", [P9_TGETLOCK / 2] = "Tgetlock",
+	[P9_TLINK / 2] = "Tlink", [P9_TMKDIR / 2] = "Tmkdir",
+	[P9_TRENAMEAT / 2] = "Trenameat",
+	[P9_TUNLINKAT / 2] = "Tunlinkat", [P9_TVERSION / 2] = "Tversion",
+	[P9_TAUTH / 2] = "Tauth", [P9_TATTACH / 2] = "Tattach",
+	[P9_TFLUSH / 2] = "Tflush", [P9_TWALK / 2] = "Twalk",
+	[P9_TOPEN / 2] = "Topen", [P9_TCREATE / 2] = "Tcreate",
+	[P9_TREAD / 2] = "Tread", [P9_TWRITE / 2] = "Twrite",
+	[P9_TCLUNK / 2] = "Tclunk", [P9_TREMOVE / 2] = "Tremove",
+	[P9_TSTAT / 2] = "Tstat", [P9_TWSTAT / 2] = "Twstat",
 };
+
+/* Sum one message type's counters over every CPU into @sum. */
+static void p9_stats_sum(const struct p9_client *clnt, unsigned int slot,
+			 struct p9_op_stats *sum)
+{
+	const struct p9_op_stats *op;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		op = &per_cpu_ptr(clnt->stats.pcpu, cpu)->op[slot];
+		sum->count += READ_ONCE(op->count);
+		sum->errors += READ_ONCE(op->errors);
+		sum->bytes_out += READ_ONCE(op->bytes_out);
+		sum->bytes_in += READ_ONCE(op->bytes_in);
+		sum->lat_ns += READ_ONCE(op->lat_ns);
+	}
+}
 
 /**
  * p9_client_show_stats - print a client's statistics
  * @m: the seq_file (e.g. /proc/self/mountstats)
  * @clnt: the client
  *
- * One line of totals, then one line per message type used: count,
- * errors, average and largest latency in microseconds.
+ * Prints "key: value" lines, each one starting with "\n\t" (the format of
+ * /proc/self/mountstats, where the caller's text precedes them on the
+ * "device" line and the VFS ends the last one): the connection, the
+ * totals, then one line per message type sent so far ("Twalk: count
+ * errors bytes_sent bytes_received latency_total_ns latency_max_ns").
+ * Documentation/filesystems/9p.rst describes every field.
  */
 void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
 {
-	struct p9_stats *st = &clnt->stats;
+	struct p9_op_stats op, tot = {};
 	unsigned int t;
 
-	seq_printf(m, "\ttrans=%s msize=%u dialect=%s fids=%d requests=%d peak=%d bytes_out=%lld bytes_in=%lld\n",
-		   clnt->trans->name, clnt->msize,
-		   p9_dialect_names[clnt->dialect],
+	/* Two passes over the CPUs keep the sums off the stack. */
+	for (t = 0; t < P9_STAT_SLOTS; t++) {
+		p9_stats_sum(clnt, t, &op);
+		tot.count += op.count;
+		tot.errors += op.errors;
+		tot.bytes_out += op.bytes_out;
+		tot.bytes_in += op.bytes_in;
+	}
+	seq_printf(m, "\n\tclient: %d\n\ttrans: %s\n\tmsize: %u\n\tdialect: %s",
+		   clnt->id, clnt->trans->name, clnt->msize,
+		   p9_dialect_names[clnt->dialect]);
+	seq_printf(m, "\n\tfids: %d\n\tinflight: %d\n\tinflight_max: %d",
 		   atomic_read(&clnt->fids_live), atomic_read(&clnt->reqs_live),
-		   atomic_read(&st->peak), atomic64_read(&st->bytes_out),
-		   atomic64_read(&st->bytes_in));
-	for (t = 0; t < P9_STAT_TYPES; t++) {
-		s64 n = atomic64_read(&st->count[t]);
-
-		if (!n || !p9_type_names[t])
+		   atomic_read(&clnt->stats.peak));
+	seq_printf(m, "\n\trequests: %llu\n\terrors: %llu\n\tbytes_sent: %llu\n\tbytes_received: %llu",
+		   tot.count, tot.errors, tot.bytes_out, tot.bytes_in);
+	seq_puts(m, "\n\tper-type: count errors bytes_sent bytes_received latency_total_ns latency_max_ns");
+	for (t = 0; t < P9_STAT_SLOTS; t++) {
+		p9_stats_sum(clnt, t, &op);
+		if (!op.count || !p9_type_names[t])
 			continue;
-		seq_printf(m, "\t%s: %lld %lld %lld %lld\n", p9_type_names[t],
-			   n, atomic64_read(&st->errors[t]),
-			   div64_s64(atomic64_read(&st->lat_ns[t]), n * 1000),
-			   div64_s64(atomic64_read(&st->lat_max[t]), 1000));
+		seq_printf(m, "\n\t%s: %llu %llu %llu %llu %llu %lld",
+			   p9_type_names[t], op.count, op.errors,
+			   op.bytes_out, op.bytes_in, op.lat_ns,
+			   atomic64_read(&clnt->stats.lat_max[t]));
 	}
 }
 EXPORT_SYMBOL_GPL(p9_client_show_stats);
 
 static int p9_stats_show(struct seq_file *m, void *v)
 {
+	seq_puts(m, "statvers=1");
 	p9_client_show_stats(m, m->private);
+	seq_putc(m, '\n');
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(p9_stats);
@@ -357,6 +396,11 @@ struct p9_client *p9_client_create(const char *dev_name,
 	clnt = kzalloc(sizeof(*clnt), GFP_KERNEL);
 	if (!clnt)
 		return ERR_PTR(-ENOMEM);
+	clnt->stats.pcpu = alloc_percpu(struct p9_stats_cpu);
+	if (!clnt->stats.pcpu) {
+		kfree(clnt);
+		return ERR_PTR(-ENOMEM);
+	}
 	spin_lock_init(&clnt->lock);
 	idr_init(&clnt->tags);
 	idr_init(&clnt->fids);
@@ -416,6 +460,7 @@ free_id:
 free:
 	idr_destroy(&clnt->tags);
 	idr_destroy(&clnt->fids);
+	free_percpu(clnt->stats.pcpu);
 	kfree(clnt);
 	return ERR_PTR(err);
 }
@@ -476,6 +521,8 @@ void p9_client_destroy(struct p9_client *clnt)
 	idr_destroy(&clnt->fids);
 	p9_trans_put(clnt->trans);
 	ida_free(&p9_client_ida, clnt->id);
+	/* Every request completed: nothing updates the counters any more. */
+	free_percpu(clnt->stats.pcpu);
 	kfree(clnt);
 }
 EXPORT_SYMBOL_GPL(p9_client_destroy);

@@ -9,30 +9,56 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <net/9p/client.h>
 #include <net/9p/transport.h>
 
-/* Message types are below 128: statistics are indexed by type. */
-#define P9_STAT_TYPES	128
+/* Statistics are kept per T-message type.  T-message numbers are even and
+ * below 128, so type / 2 indexes them (64 slots); R-types never occur.
+ */
+#define P9_STAT_SLOTS	64
+#define P9_STAT_SLOT(type)	(((type) >> 1) & (P9_STAT_SLOTS - 1))
 
 /**
- * struct p9_stats - per client counters, updated locklessly
- * @count: requests sent, per T-message type
- * @errors: requests that failed (any reason), per T-message type
- * @lat_ns: cumulative latency, per T-message type
- * @lat_max: largest latency seen, per T-message type
- * @bytes_out: bytes handed to the transport (including zero copy)
- * @bytes_in: bytes received
- * @peak: most requests in flight at once
+ * struct p9_op_stats - one message type's counters on one CPU
+ * @count: requests handed to the transport
+ * @errors: requests that completed with Rerror/Rlerror, a transport
+ *	error, or were cancelled (signal, flush, dead connection)
+ * @bytes_out: bytes sent (message plus zero-copy payload)
+ * @bytes_in: bytes received (reply plus zero-copy payload)
+ * @lat_ns: sum of latencies (send to completion) in nanoseconds
+ */
+struct p9_op_stats {
+	u64 count;
+	u64 errors;
+	u64 bytes_out;
+	u64 bytes_in;
+	u64 lat_ns;
+};
+
+/* One CPU's counters: one struct p9_op_stats per message type. */
+struct p9_stats_cpu {
+	struct p9_op_stats op[P9_STAT_SLOTS];
+};
+
+/**
+ * struct p9_stats - per client statistics, updated without locks
+ * @pcpu: the counters, per CPU: updated with this_cpu_add() (safe in
+ *	any context, the transports complete requests from interrupts);
+ *	summed over CPUs when read, so a reader may see a request
+ *	counted as sent but not yet completed
+ * @lat_max: largest latency in nanoseconds per type; an atomic
+ *	maximum (written only when a new maximum is seen)
+ * @peak: most requests holding a tag at once
+ *
+ * Allocated with the client, freed by p9_client_destroy() after the
+ * last request completed.  Building with -DP9_NG_NO_STATS leaves them
+ * untouched (to measure their cost).
  */
 struct p9_stats {
-	atomic64_t count[P9_STAT_TYPES];
-	atomic64_t errors[P9_STAT_TYPES];
-	atomic64_t lat_ns[P9_STAT_TYPES];
-	atomic64_t lat_max[P9_STAT_TYPES];
-	atomic64_t bytes_out;
-	atomic64_t bytes_in;
+	struct p9_stats_cpu __percpu *pcpu;
+	atomic64_t lat_max[P9_STAT_SLOTS];
 	atomic_t peak;
 };
 

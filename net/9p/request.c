@@ -144,6 +144,98 @@ fail:
 	return ERR_PTR(err);
 }
 
+/* The fid a request acts on (the first one it names), for tracing. */
+static u32 p9_tmsg_fid(const struct p9_tmsg *tc)
+{
+	switch (tc->type) {
+	case P9_TAUTH:		return tc->auth.afid;
+	case P9_TATTACH:	return tc->attach.fid;
+	case P9_TWALK:		return tc->walk.fid;
+	case P9_TOPEN:		return tc->open.fid;
+	case P9_TCREATE:	return tc->create.fid;
+	case P9_TREAD:		return tc->read.fid;
+	case P9_TWRITE:		return tc->write.fid;
+	case P9_TCLUNK:		return tc->clunk.fid;
+	case P9_TREMOVE:	return tc->remove.fid;
+	case P9_TSTAT:		return tc->stat.fid;
+	case P9_TWSTAT:		return tc->wstat.fid;
+	case P9_TSTATFS:	return tc->statfs.fid;
+	case P9_TLOPEN:		return tc->lopen.fid;
+	case P9_TLCREATE:	return tc->lcreate.fid;
+	case P9_TSYMLINK:	return tc->symlink.fid;
+	case P9_TMKNOD:		return tc->mknod.dfid;
+	case P9_TRENAME:	return tc->rename.fid;
+	case P9_TREADLINK:	return tc->readlink.fid;
+	case P9_TGETATTR:	return tc->getattr.fid;
+	case P9_TSETATTR:	return tc->setattr.fid;
+	case P9_TXATTRWALK:	return tc->xattrwalk.fid;
+	case P9_TXATTRCREATE:	return tc->xattrcreate.fid;
+	case P9_TREADDIR:	return tc->readdir.fid;
+	case P9_TFSYNC:		return tc->fsync.fid;
+	case P9_TLOCK:		return tc->lock.fid;
+	case P9_TGETLOCK:	return tc->getlock.fid;
+	case P9_TLINK:		return tc->link.dfid;
+	case P9_TMKDIR:		return tc->mkdir.dfid;
+	case P9_TRENAMEAT:	return tc->renameat.olddfid;
+	case P9_TUNLINKAT:	return tc->unlinkat.dfid;
+	default:		return P9_NOFID;	/* Tversion, Tflush */
+	}
+}
+
+/* Statistics (see struct p9_stats).  A request is counted with its bytes
+ * out when it is handed to the transport, and its latency, bytes in and
+ * error when it completes; both may run in any context.
+ */
+static void p9_stats_sent(struct p9_client *clnt, struct p9_req *req,
+			  size_t out)
+{
+#ifndef P9_NG_NO_STATS
+	struct p9_op_stats __percpu *op =
+		&clnt->stats.pcpu->op[P9_STAT_SLOT(req->tc.type)];
+	int live = atomic_read(&clnt->reqs_live);
+	int peak = atomic_read(&clnt->stats.peak);
+
+	req->start = ktime_get();
+	this_cpu_inc(op->count);
+	this_cpu_add(op->bytes_out, out);
+	while (live > peak &&
+	       !atomic_try_cmpxchg(&clnt->stats.peak, &peak, live))
+		;
+#else
+	if (trace_v9fs_ng_req_done_enabled())
+		req->start = ktime_get();
+#endif
+}
+
+/* Account the completion of @req; called once, by the winning completer. */
+static void p9_stats_done(struct p9_req *req, int status, u32 rx_len)
+{
+	struct p9_client *clnt = req->clnt;
+	s64 lat = req->start ? ktime_to_ns(ktime_sub(ktime_get(), req->start))
+			     : 0;
+#ifndef P9_NG_NO_STATS
+	unsigned int slot = P9_STAT_SLOT(req->tc.type);
+	struct p9_op_stats __percpu *op = &clnt->stats.pcpu->op[slot];
+	atomic64_t *maxp = &clnt->stats.lat_max[slot];
+	s64 max = atomic64_read(maxp);
+
+	this_cpu_add(op->lat_ns, lat);
+	if (!status)
+		this_cpu_add(op->bytes_in, rx_len);
+	/* Failed in transport, cancelled, or answered Rerror/Rlerror. */
+	if (status || rx_len < P9_HDRSZ || req->rx[4] == P9_RLERROR ||
+	    req->rx[4] == P9_RERROR)
+		this_cpu_inc(op->errors);
+	while (lat > max && !atomic64_try_cmpxchg(maxp, &max, lat))
+		;
+#endif
+	if (trace_v9fs_ng_req_done_enabled())
+		trace_v9fs_ng_req_done(clnt->id, req->tag, req->tc.type,
+				       p9_tmsg_fid(&req->tc), status,
+				       !status && rx_len >= P9_HDRSZ ?
+				       req->rx[4] : 0, rx_len, lat);
+}
+
 /* Move @req to DONE with @status, once; false if someone else did. */
 static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
 {
@@ -156,8 +248,7 @@ static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
 
 	req->status = status;
 	req->rx_len = rx_len;
-	trace_v9fs_ng_req_done(req->clnt->id, req->tag, req->tc.type, status,
-			       rx_len);
+	p9_stats_done(req, status, rx_len);
 	if (old == P9_REQ_SENT && !req->async)
 		complete(&req->done);
 	else
@@ -178,8 +269,6 @@ static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
 void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
 		  u32 rx_len)
 {
-	if (!status)
-		atomic64_add(rx_len, &clnt->stats.bytes_in);
 	p9_req_complete(req, status, rx_len);
 }
 EXPORT_SYMBOL_GPL(p9_client_cb);
@@ -187,21 +276,16 @@ EXPORT_SYMBOL_GPL(p9_client_cb);
 /* Hand @req to the transport; a failure completes it with the error. */
 int p9_req_send(struct p9_client *clnt, struct p9_req *req)
 {
-	struct p9_stats *st = &clnt->stats;
-	int live, peak, err;
+	size_t out = req->tx_len + (req->zc_dir_in ? 0 : req->zc_len);
+	int err;
 
-	req->start = ktime_get();
-	trace_v9fs_ng_req_submit(clnt->id, req->tag, req->tc.type,
-				 req->tx_len + (req->zc_dir_in ? 0 : req->zc_len));
-	atomic64_inc(&st->count[req->tc.type & (P9_STAT_TYPES - 1)]);
-	atomic64_add(req->tx_len + (req->zc_dir_in ? 0 : req->zc_len),
-		     &st->bytes_out);
-	live = atomic_read(&clnt->reqs_live);
-	peak = atomic_read(&st->peak);
-	while (live > peak && !atomic_try_cmpxchg(&st->peak, &peak, live))
-		;
+	p9_stats_sent(clnt, req, out);
+	if (trace_v9fs_ng_req_submit_enabled())
+		trace_v9fs_ng_req_submit(clnt->id, req->tag, req->tc.type,
+					 p9_tmsg_fid(&req->tc), out);
 
-	atomic_set(&req->state, P9_REQ_SENT);
+	/* Release: whoever completes the request sees @start. */
+	atomic_set_release(&req->state, P9_REQ_SENT);
 	/* Publish SENT before reading @dead; pairs with the barrier in
 	 * p9_req_fail_all(): either it sees SENT or we see @dead.
 	 */
@@ -298,27 +382,13 @@ static int p9_req_decode(struct p9_client *clnt, struct p9_req *req,
 /* Drop the tag reference; process context. */
 void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 {
-	struct p9_stats *st = &clnt->stats;
-	unsigned int t = req->tc.type & (P9_STAT_TYPES - 1);
 	struct p9_fid *fid = req->fid;
-	s64 lat, max;
 
 	spin_lock(&clnt->lock);
 	if (idr_find(&clnt->tags, req->tag) == req)
 		idr_remove(&clnt->tags, req->tag);
 	spin_unlock(&clnt->lock);
 
-	if (req->start) {
-		lat = ktime_to_ns(ktime_sub(ktime_get(), req->start));
-		atomic64_add(lat, &st->lat_ns[t]);
-		max = atomic64_read(&st->lat_max[t]);
-		while (lat > max &&
-		       !atomic64_try_cmpxchg(&st->lat_max[t], &max, lat))
-			;
-		if (req->status || req->rx_len < P9_HDRSZ ||
-		    req->rx[4] == P9_RLERROR || req->rx[4] == P9_RERROR)
-			atomic64_inc(&st->errors[t]);
-	}
 	if (fid) {
 		req->fid = NULL;
 		if (req->fenced) {

@@ -32,18 +32,25 @@ dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 dropcaches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 
 # ---- 9P request counters ----------------------------------------------
-# v9fs-ng: /sys/kernel/debug/9pnet/*/stats ("\tNAME: COUNT ERR AVG MAX")
-# kernel 9p: a hist trigger on the 9p:9p_client_req trace event (by type)
+# v9fs-ng: the mount's /proc/self/mountstats lines ("\tTNAME: COUNT ...")
+# kernel 9p: a hist trigger on the 9p:9p_client_req trace event (by type
+# number, named here as v9fs-ng names it)
+P9_NAMES='8 Tstatfs 12 Tlopen 14 Tlcreate 16 Tsymlink 18 Tmknod 20 Trename
+22 Treadlink 24 Tgetattr 26 Tsetattr 30 Txattrwalk 32 Txattrcreate 40 Treaddir
+50 Tfsync 52 Tlock 54 Tgetlock 70 Tlink 72 Tmkdir 74 Trenameat 76 Tunlinkat
+100 Tversion 102 Tauth 104 Tattach 108 Tflush 110 Twalk 112 Topen 114 Tcreate
+116 Tread 118 Twrite 120 Tclunk 122 Tremove 124 Tstat 126 Twstat'
 snapshot() {
 	case $stats_kind in
 	ng)
-		cat /sys/kernel/debug/9pnet/*/stats 2>/dev/null |
-			awk '$1 ~ /^[a-z]+:$/ && $2 ~ /^[0-9]+$/ { sub(":", "", $1); n[$1] += $2 }
-			     END { for (k in n) print k, n[k] }'
+		awk -v mnt="$M" '$1 == "device" { p = $5 == mnt && $8 == "9p"; next }
+			p && $1 ~ /^T[a-z]+:$/ && $2 ~ /^[0-9]+$/ { sub(":", "", $1); print $1, $2 }' \
+			/proc/self/mountstats
 		;;
 	kernel)
-		awk '/hitcount:/ { for (i = 1; i <= NF; i++) { if ($i == "type:") t = $(i+1); if ($i == "hitcount:") c = $(i+1) }
-		     gsub(/[^0-9]/, "", t); print "T" t, c }' \
+		awk -v names="$P9_NAMES" 'BEGIN { n = split(names, a); for (i = 1; i < n; i += 2) nm[a[i]] = a[i + 1] }
+		     /hitcount:/ { for (i = 1; i <= NF; i++) { if ($i == "type:") t = $(i+1); if ($i == "hitcount:") c = $(i+1) }
+		     gsub(/[^0-9]/, "", t); print (t in nm ? nm[t] : "T" t), c }' \
 			/sys/kernel/tracing/events/9p/9p_client_req/hist 2>/dev/null
 		;;
 	esac
@@ -57,7 +64,9 @@ emit_reqs() {
 setup_stats() {
 	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null
-	if [[ $V9FS_MODS == ng && -n $(ls /sys/kernel/debug/9pnet/*/stats 2>/dev/null) ]]; then
+	if [[ $V9FS_MODS == ng ]] &&
+		awk -v mnt="$M" '$1 == "device" && $5 == mnt && $8 == "9p" && /statvers=/ { f = 1 } END { exit !f }' \
+			/proc/self/mountstats; then
 		stats_kind=ng
 	elif [[ -e /sys/kernel/tracing/events/9p/9p_client_req/trigger ]]; then
 		local trig=/sys/kernel/tracing/events/9p/9p_client_req/trigger

@@ -180,7 +180,7 @@ for m in metrics:
     md.append("| %s | %s | %s |" % (m, UNITS.get(m, ("", 0))[0], " | ".join(cells)))
 t9 = [t for t in targets if t.startswith(("ng-", "kernel-"))]
 if t9:
-    md.append("\n9P requests per workload (median over runs; v9fs-ng: its debugfs stats, the kernel's "
+    md.append("\n9P requests per workload (median over runs; v9fs-ng: its /proc/self/mountstats, the kernel's "
               "client: a hist trigger on the 9p:9p_client_req trace event; bonnie: all of its phases):\n")
     md.append("| workload | " + " | ".join(t9) + " |")
     md.append("| --- |" + " --- |" * len(t9))
