@@ -206,6 +206,10 @@ kmemleak_report() {
 		next
 	}
 	/^v9vm-kmemleak: unavailable/ { next }
+	/^v9vm-kmemleak: scan failed/ {
+		print "kmemleak: the scan failed (kmemleak turned itself off?)"
+		next
+	}
 	/^v9vm-kmemleak-done/ { flush(); done = 1; next }
 	/^v9vm-kmemleak: unreferenced object / {
 		flush()

@@ -499,16 +499,21 @@ static void run_nth(unsigned int maxn)
 	}
 }
 
+/*
+ * The flag is written through a file opened beforehand: with the flag
+ * on, an open() of it could itself fail, leaving the flag on.
+ */
+static int mif_fd = -1;
+
 static int make_it_fail(int on)
 {
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-	int r;
+	int tries;
 
-	if (fd < 0)
-		return -errno;
-	r = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -errno;
-	close(fd);
-	return r;
+	for (tries = 0; tries < 100; tries++)
+		if (pwrite(mif_fd, on ? "1" : "0", 1, 0) == 1)
+			return 0;
+	fail("cannot write make-it-fail: %s", strerror(errno));
+	return -errno;
 }
 
 static void run_random(unsigned int rounds)
@@ -528,7 +533,8 @@ static void run_random(unsigned int rounds)
 				return;
 			}
 			r = o->run();
-			make_it_fail(0);
+			if (make_it_fail(0))
+				return;
 			if (o->undo)
 				o->undo();
 			if (r == -EILSEQ)
@@ -559,8 +565,9 @@ int main(int argc, char **argv)
 	opts = argv[5];
 	count = argc > 6 ? strtoul(argv[6], NULL, 0) : 0;
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (nth_fd < 0) {
-		perror("/proc/thread-self/fail-nth");
+	mif_fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (nth_fd < 0 || mif_fd < 0) {
+		perror("/proc/thread-self/fail-nth or /proc/self/make-it-fail");
 		return 1;
 	}
 	snprintf(mnt2, sizeof(mnt2), "%s.m", mnt);
