@@ -477,7 +477,7 @@ want run-ng && took run-ng
 
 # ---- guest (debug kernel only): fault injection ---------------------------------------
 # tools/testing/vm/tests/fault-inject.sh: mount, umount, I/O and metadata
-# with the 1st, 2nd, ... allocation failing (fail-nth) and with 5% of the
+# with the 1st, 2nd, ... allocation failing (fail-nth) and with 1% (FI_PROB) of the
 # test process's allocations failing; the mount keeps working or unmounts
 # cleanly, the modules unload; vm-run fails the boot on any kernel report
 # or kmemleak leak of ours. Needs the debug kernel's fault injection.
@@ -495,7 +495,7 @@ if want fault-inject && [[ $V9FS_KERNEL == debug ]]; then
 		rm -rf "$share" && mkdir -p "$share"
 		"$VMRUN" --mods ng --name "$LP-fault-inject" --timeout 1800 --quiet \
 			--share "fi=$share" --share "fi2=$share" \
-			--cmd "FI_MAXN=${FI_MAXN:-400} FI_ROUNDS=${FI_ROUNDS:-15} tools/testing/vm/tests/fault-inject.sh $bin fi fi2 none loose" \
+			--cmd "FI_MAXN=${FI_MAXN:-400} FI_ROUNDS=${FI_ROUNDS:-15} FI_PROB=${FI_PROB:-1} tools/testing/vm/tests/fault-inject.sh $bin fi fi2 none loose" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results fault-inject "$out"
 		if ! guest_verdict fault-inject "$rc" "$LOGS/$LP-fault-inject.log"; then

@@ -16,7 +16,7 @@
 #           ... fault-injection site failing (/proc/thread-self/fail-nth:
 #           slab, page allocations, user copies) until it runs clean
 #   random  rounds of all operations with failslab and fail_page_alloc
-#           failing 5% of the test process's allocations (task-filter,
+#           failing FI_PROB (1) percent of the allocations (task-filter,
 #           /proc/self/make-it-fail: only that process is hit)
 # then the mount must still work or unmount cleanly; at the end the 9p
 # modules must unload. Kernel reports (oops, KASAN, lockdep, hung task)
@@ -32,6 +32,9 @@ TAG2=${3:?$usage}
 shift 3
 CACHES=${*:-none loose}
 ROUNDS=${FI_ROUNDS:-15}
+# percent of the test process's allocations that fail in the random rounds
+# (an operation passes 100 or more sites: 5 would fail nearly all of them)
+PROB=${FI_PROB:-1}
 MAXN=${FI_MAXN:-400}
 DBG=/sys/kernel/debug
 MNT=/var/tmp/fi-mnt
@@ -89,7 +92,7 @@ for cache in $CACHES; do
 		notok "nth cache=$cache" "exit $?"
 	fi
 	t0=$SECONDS
-	fi_random 5
+	fi_random "$PROB"
 	if timeout -s KILL 3000 "$BIN" random "$TAG" "$TAG2" $MNT "$opts" "$ROUNDS"; then
 		ok "random cache=$cache" "$((SECONDS - t0))s"
 	else
