@@ -14,6 +14,7 @@ if [[ ${V9FS_KERNEL:-stock} == debug ]]; then
 	# vm-lib.sh's helpers: the debug kernel's paths and v9fs-ng built
 	# against it in a copy of the sources; kclient is built in that copy
 	# too (its Makefile finds include/ three levels up)
+	# shellcheck disable=SC2034 # PROJECT and BUILD are vm-lib.sh's inputs
 	VMDIR=$top/tools/testing/vm PROJECT=$top BUILD=${V9FS_BUILD:-$top/build}
 	# shellcheck source=../vm/vm-lib.sh
 	. "$VMDIR/vm-lib.sh"

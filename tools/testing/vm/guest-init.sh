@@ -29,7 +29,7 @@ log() { echo "v9vm: $*" >/dev/console; }
 # leaves the modules loaded (root on 9p). One scan of a debug guest takes
 # tens of seconds under TCG.
 kmemleak_check() {
-	local f=/sys/kernel/debug/kmemleak name size refs deps state addr rest m line
+	local f=/sys/kernel/debug/kmemleak name size addr m line
 
 	[[ -e $f ]] ||
 		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
@@ -39,7 +39,7 @@ kmemleak_check() {
 	fi
 	if [[ $VM_KMEMLEAK == unload ]]; then
 		umount -a -t 9p >/dev/console 2>&1
-		while read -r name size refs deps state addr rest; do
+		while read -r name size _ _ _ addr _; do
 			echo "v9vm-kmemleak-module: $name $addr $size"
 		done </proc/modules >/dev/console
 		for m in kclient 9p 9pnet_rdma 9pnet_virtio 9pnet_fd 9pnet_xen 9pnet; do
