@@ -52,5 +52,4 @@ export CHECK_ONLY=${CHECK_ONLY:-modload kclient fd rdma suite:* fault-inject}
 export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-1200}
 rc=0
 "$PROJECT/scripts/check.sh" && rc=0 || rc=$?
-echo "# check-debug: $(($(date +%s) - start))s in all" >&2
 exit $rc

@@ -453,6 +453,21 @@ static void check_health(const char *op, unsigned int n)
 
 /* ---- the two modes ---------------------------------------------------------- */
 
+/* FI_OPS="read,readdir" runs only those operations (default: all) */
+static int wanted(const char *name)
+{
+	const char *only = getenv("FI_OPS");
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!only || !*only)
+		return 1;
+	for (p = only; (p = strstr(p, name)); p += len)
+		if ((p == only || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
+}
+
 static void run_nth(unsigned int maxn)
 {
 	size_t i;
@@ -461,6 +476,9 @@ static void run_nth(unsigned int maxn)
 		const struct op *o = &ops[i];
 		unsigned int n, errs = 0, oks = 0;
 		int r, done = 0;
+
+		if (!wanted(o->name))
+			continue;
 
 		for (n = 1; n <= maxn && !done; n++) {
 			if (o->prep) {
