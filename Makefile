@@ -39,10 +39,12 @@ bench:
 #   make selftests     build the VFS selftests into build/selftests/9p
 #   make check-guest   only the guest tests of make check
 #   make check-build   only the W=1, sparse and unit steps of make check
+#   make check-debug   the guest suite on the debug kernel (KASAN, lockdep,
+#                      kmemleak, fault injection): slow, not in make check
 #   make checkpatch    scripts/checkpatch.pl (of linux-source-6.1) on our code
 #   make shell         a throw-away guest (host / read-only, v9fs-ng's
 #                      modules installed): MODS=kernel for Linux's own
-.PHONY: selftests check-guest check-build checkpatch shell
+.PHONY: selftests check-guest check-build check-debug checkpatch shell
 
 unit:
 	@if [ -f tools/testing/9p/Makefile ]; then \
@@ -59,6 +61,9 @@ check-guest:
 
 check-build:
 	CHECK_ONLY='build-W1 sparse unit selftests-build' scripts/check.sh
+
+check-debug:
+	scripts/check-debug.sh
 
 checkpatch:
 	@cp=$$(scripts/setup.sh --quiet --checkpatch) && \

@@ -26,6 +26,8 @@
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
+#     fault-inject only with V9FS_KERNEL=debug (make check-debug): v9fs-ng
+#                  under failslab/fail_page_alloc/fail-nth
 #
 # Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
 # "N passed, N failed, N skipped". Exit status 0 only if nothing failed.
@@ -37,6 +39,10 @@
 # big file in MiB (512: 1024, the issue's size, costs ~40 s more under load);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
+# V9FS_KERNEL=debug boots every guest on the debug kernel (vm-run
+# --kernel debug; scripts/check-debug.sh sets it), CHECK_RES and
+# CHECK_LOG_PREFIX move the scratch directory (build/check) and the log
+# names (build/logs/check-*) so that such a run leaves make check's alone.
 
 set -euo pipefail
 
@@ -44,7 +50,10 @@ PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$PROJECT"
 BUILD=$PROJECT/build
 LOGS=$BUILD/logs
-RES=$BUILD/check
+RES=${CHECK_RES:-$BUILD/check}
+LP=${CHECK_LOG_PREFIX:-check}
+V9FS_KERNEL=${V9FS_KERNEL:-stock}
+export V9FS_KERNEL
 VMRUN=$PROJECT/tools/testing/vm/vm-run
 SELFTESTS=tools/testing/selftests/filesystems/9p
 SUITES=${SUITES:-$PROJECT/tools/testing/vm/suites.conf}
@@ -250,10 +259,10 @@ want selftests-build && took selftests-build
 if want modload; then
 	if [[ $built == 1 ]]; then
 		out=$RES/modload.out
-		"$VMRUN" --mods ng --name check-modload --timeout 300 --quiet \
+		"$VMRUN" --mods ng --name "$LP-modload" --timeout 300 --quiet \
 			--cmd tools/testing/vm/tests/modload.sh >"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results modload "$out"
-		if ! guest_verdict modload "$rc" "$LOGS/check-modload.log"; then
+		if ! guest_verdict modload "$rc" "$LOGS/$LP-modload.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 				record fail modload "exit $rc: see $out"
 			fi
@@ -292,12 +301,14 @@ want oops-harness && took oops-harness
 # hot removal of a device under a live client; counters back to zero.
 if want kclient; then
 	out=$RES/kclient.out
+	kcname=kclient
+	[[ $LP == check ]] || kcname=$LP-kclient
 	if [[ $built == 1 ]]; then
-		tools/testing/kclient/run.sh >"$out" 2>&1 && rc=0 || rc=$?
+		KCLIENT_NAME=$kcname tools/testing/kclient/run.sh >"$out" 2>&1 && rc=0 || rc=$?
 		if [[ $rc == 0 ]]; then
 			record pass kclient
 		else
-			guest_verdict kclient "$rc" "$LOGS/kclient.log" ||
+			guest_verdict kclient "$rc" "$LOGS/$kcname.log" ||
 				record fail kclient "exit $rc: see $out"
 		fi
 	else
@@ -318,13 +329,13 @@ if want virtio; then
 	if [[ $built == 1 ]]; then
 		vdir=$RES/virtio-share
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
-		"$VMRUN" --mods ng --name check-virtio --timeout 900 --quiet \
+		"$VMRUN" --mods ng --name "$LP-virtio" --timeout 900 --quiet \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
 			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-512} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		rm -rf "$vdir"
 		ktap_results virtio "$out"
-		if ! guest_verdict virtio "$rc" "$LOGS/check-virtio.log"; then
+		if ! guest_verdict virtio "$rc" "$LOGS/$LP-virtio.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 				record fail virtio "exit $rc: see $out"
 			fi
@@ -353,11 +364,11 @@ if want fd; then
 		selftests_built=1
 	fi
 	if [[ $built == 1 ]]; then
-		"$VMRUN" --mods ng --name check-fd --timeout 1800 --quiet \
+		"$VMRUN" --mods ng --name "$LP-fd" --timeout 1800 --quiet \
 			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results fd "$out"
-		if ! guest_verdict fd "$rc" "$LOGS/check-fd.log"; then
+		if ! guest_verdict fd "$rc" "$LOGS/$LP-fd.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 				record fail fd "exit $rc: see $out"
 			fi
@@ -380,11 +391,11 @@ if want legacy; then
 	elif [[ $selftests_built != 1 ]]; then
 		record fail legacy "not run: the selftests did not build"
 	else
-		"$VMRUN" --mods ng --name check-legacy --timeout 900 --quiet \
+		"$VMRUN" --mods ng --name "$LP-legacy" --timeout 900 --quiet \
 			--cmd "V9FS_MODS=ng tools/testing/9p-server/legacy-suite.sh --bindir $BUILD/selftests/9p" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		ktap_results legacy "$out"
-		if ! guest_verdict legacy "$rc" "$LOGS/check-legacy.log"; then
+		if ! guest_verdict legacy "$rc" "$LOGS/$LP-legacy.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 				record fail legacy "exit $rc: see $out"
 			fi
@@ -409,11 +420,11 @@ if want rdma; then
 			out=$RES/rdma-$mods.out
 			arg=
 			[[ $mods == kernel ]] && arg=kernel
-			"$VMRUN" --mods "$mods" --mem 2G --name "check-rdma-$mods" --timeout 900 --quiet \
+			"$VMRUN" --mods "$mods" --mem 2G --name "$LP-rdma-$mods" --timeout 900 --quiet \
 				--cmd "tools/testing/9p-rdma/guest-tests.sh $arg" \
 				>"$out" 2>&1 && rc=0 || rc=$?
 			ktap_results "rdma-$mods" "$out"
-			if ! guest_verdict "rdma-$mods" "$rc" "$LOGS/check-rdma-$mods.log"; then
+			if ! guest_verdict "rdma-$mods" "$rc" "$LOGS/$LP-rdma-$mods.log"; then
 				if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 					record fail "rdma-$mods" "exit $rc: see $out"
 				fi
@@ -472,12 +483,12 @@ for mods in "${mods_order[@]}"; do
 	# a boot's limit: every test at its limit, but at most SUITE_TIMEOUT
 	timeout=$((120 + ntests * V9FS_TEST_TIMEOUT))
 	((timeout > SUITE_TIMEOUT)) && timeout=$SUITE_TIMEOUT
-	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/check-suite-$mods.log)"
-	"$VMRUN" --mods "$mods" --name "check-suite-$mods" --timeout "$timeout" --quiet "${shares[@]}" \
+	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/$LP-suite-$mods.log)"
+	"$VMRUN" --mods "$mods" --name "$LP-suite-$mods" --timeout "$timeout" --quiet "${shares[@]}" \
 		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
 		>"$out" 2>&1 && rc=0 || rc=$?
 	ktap_results "$mods" "$out"
-	if ! guest_verdict "$name" "$rc" "$LOGS/check-suite-$mods.log"; then
+	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$mods.log"; then
 		if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 			record fail "$name" "exit $rc: see $out"
 		fi
@@ -494,12 +505,12 @@ marker="v9fs-ng-run-ok-$$"
 probe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && test -f Makefile && echo $marker"
 if want run-kernel; then
 	out=$RES/run-kernel.out
-	MODS=kernel CMD="$probe" TIMEOUT=180 VM_LOG=$LOGS/check-run-kernel.log \
+	MODS=kernel CMD="$probe" TIMEOUT=180 VM_LOG=$LOGS/$LP-run-kernel.log \
 		"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
 	if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
 		record pass run-kernel
 	else
-		guest_verdict run-kernel "$rc" "$LOGS/check-run-kernel.log" ||
+		guest_verdict run-kernel "$rc" "$LOGS/$LP-run-kernel.log" ||
 			record fail run-kernel "exit $rc: see $out"
 	fi
 fi
@@ -516,7 +527,7 @@ if want run-ng; then
 		rm -rf "$share" && mkdir -p "$share"
 		printf '#include <stdio.h>\nint main(void) { puts("hello from v9fs-ng"); return 0; }\n' >"$share/hello.c"
 		ngprobe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && cd /mnt/host && gcc -O2 -o hello hello.c && ./hello | grep -qx 'hello from v9fs-ng' && echo $marker"
-		MODS=ng SHARE=$share CMD="$ngprobe" TIMEOUT=300 RUN_NO_BUILD=1 VM_LOG=$LOGS/check-run-ng.log \
+		MODS=ng SHARE=$share CMD="$ngprobe" TIMEOUT=300 RUN_NO_BUILD=1 VM_LOG=$LOGS/$LP-run-ng.log \
 			"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
 		took=$(($(date +%s) - t0))
 		if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
@@ -525,13 +536,48 @@ if want run-ng; then
 			grep -q '^v9fs-ng: cannot mount root: ' "$out"; then
 			record pass run-ng "fails fast and cleanly (${took}s): $(grep -m1 '^v9fs-ng: cannot mount root: ' "$out" | cut -c1-100)"
 		else
-			guest_verdict run-ng "$rc" "$LOGS/check-run-ng.log" ||
+			guest_verdict run-ng "$rc" "$LOGS/$LP-run-ng.log" ||
 				record fail run-ng "exit $rc: see $out"
 		fi
 	fi
 fi
 
 want run-ng && took run-ng
+
+# ---- guest (debug kernel only): fault injection ---------------------------------------
+# tools/testing/vm/tests/fault-inject.sh: mount, umount, I/O and metadata
+# with the 1st, 2nd, ... allocation failing (fail-nth) and with 1% (FI_PROB) of the
+# test process's allocations failing; the mount keeps working or unmounts
+# cleanly, the modules unload; vm-run fails the boot on any kernel report
+# or kmemleak leak of ours. Needs the debug kernel's fault injection.
+if want fault-inject && [[ $V9FS_KERNEL == debug ]]; then
+	out=$RES/fault-inject.out
+	bin=$BUILD/debug/fault-inject
+	mkdir -p "$BUILD/debug"
+	if [[ $built != 1 ]]; then
+		record fail fault-inject "not run: the build failed"
+	elif ! gcc -O2 -Wall -Wextra -Werror -o "$bin" tools/testing/vm/tests/fault-inject.c \
+		>"$LOGS/$LP-fault-inject-build.log" 2>&1; then
+		record fail fault-inject "the helper did not build: see $LOGS/$LP-fault-inject-build.log"
+	else
+		share=$RES/share-fault-inject
+		rm -rf "$share" && mkdir -p "$share"
+		"$VMRUN" --mods ng --name "$LP-fault-inject" --timeout 1800 --quiet \
+			--share "fi=$share" --share "fi2=$share" \
+			--cmd "FI_MAXN=${FI_MAXN:-400} FI_ROUNDS=${FI_ROUNDS:-15} FI_PROB=${FI_PROB:-1} tools/testing/vm/tests/fault-inject.sh $bin fi fi2 none loose" \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		ktap_results fault-inject "$out"
+		if ! guest_verdict fault-inject "$rc" "$LOGS/$LP-fault-inject.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail fault-inject "exit $rc: see $out"
+			fi
+		fi
+	fi
+	took fault-inject
+elif [[ -n $CHECK_ONLY ]] && want fault-inject; then
+	record skip fault-inject "needs the debug kernel (make check-debug)"
+fi
+
 echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [[ $nfail == 0 ]]

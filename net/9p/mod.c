@@ -31,13 +31,18 @@ static struct kmem_cache *p9_small_cache;
 /* kvmalloc() falls back to vmalloc only for GFP_KERNEL-compatible flags;
  * express "no fs recursion" with the task flag instead, so that large
  * buffers never depend on high-order pages.
+ *
+ * __GFP_NOWARN: every caller turns a failure into -ENOMEM for its system
+ * call, and the sizes follow msize (up to megabytes), so a failing
+ * vmalloc() under memory pressure is an expected outcome, not a kernel
+ * problem worth a stack dump on the console.
  */
 void *p9_kvmalloc(size_t size, gfp_t gfp)
 {
 	unsigned int nofs = memalloc_nofs_save();
 	void *p;
 
-	p = kvmalloc(size, GFP_KERNEL | (gfp & __GFP_NOFAIL));
+	p = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN | (gfp & __GFP_NOFAIL));
 	memalloc_nofs_restore(nofs);
 	return p;
 }

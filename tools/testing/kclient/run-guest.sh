@@ -7,6 +7,8 @@
 # EIO and unloads.  Usage (in a guest): run-guest.sh TAG [DIALECT...]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# run.sh names the build to load (the debug kernel's is elsewhere)
+ko=${KCLIENT_KO:-$here/kclient.ko}
 tag=${1:-kc}
 shift || true
 dialects=${*:-2 1}
@@ -14,7 +16,7 @@ rc=0
 modprobe 9pnet_virtio || { echo "modprobe 9pnet_virtio failed"; exit 1; }
 cat /sys/bus/virtio/drivers/9pnet_virtio/virtio*/mount_tag
 for d in $dialects; do
-	if insmod "$here/kclient.ko" tag="$tag" dialect="$d" threads=8 iters=50 ${KCLIENT_ARGS:-}; then
+	if insmod "$ko" tag="$tag" dialect="$d" threads=8 iters=50 ${KCLIENT_ARGS:-}; then
 		rmmod kclient || rc=1
 	else
 		rc=1
@@ -24,10 +26,10 @@ for d in $dialects; do
 	dmesg -C
 done
 # Plain 9P2000: QEMU answers "unknown", which must fail cleanly.
-insmod "$here/kclient.ko" tag="$tag" dialect=0 2>/dev/null && { rmmod kclient; rc=1; }
+insmod "$ko" tag="$tag" dialect=0 2>/dev/null && { rmmod kclient; rc=1; }
 dmesg | grep -q 'server answered version "unknown" to 9P2000' || { echo "no version error"; rc=1; }
 # A missing tag must fail with ENOENT, not hang.
-insmod "$here/kclient.ko" tag=no-such-tag 2>/dev/null && { rmmod kclient; rc=1; }
+insmod "$ko" tag=no-such-tag 2>/dev/null && { rmmod kclient; rc=1; }
 dmesg | grep -q 'no virtio 9p channel with mount tag "no-such-tag"' || rc=1
 # Device removal under a live client with requests in flight
 dev=
@@ -35,7 +37,7 @@ for v in /sys/bus/virtio/drivers/9pnet_virtio/virtio*; do
 	[ "$(cat "$v/mount_tag")" = "${tag}2" ] && dev=$(readlink -f "$v/..")
 done
 if [ -n "$dev" ]; then
-	if insmod "$here/kclient.ko" tag="${tag}2" hold=1; then
+	if insmod "$ko" tag="${tag}2" hold=1; then
 		sleep 1
 		mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 		for f in /sys/kernel/debug/9pnet/*/fids /sys/kernel/debug/9pnet/*/stats; do

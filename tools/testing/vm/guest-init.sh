@@ -20,6 +20,47 @@ OUT_PORT=/dev/ttyS1
 
 log() { echo "v9vm: $*" >/dev/console; }
 
+# After the command, with VM_KMEMLEAK=unload (vm-run --kernel debug):
+# unmount what 9p mounts are left, unload the 9p modules (after writing
+# where they were: kmemleak cannot name a frame of an unloaded module),
+# make kmemleak scan twice (an object is reported only when two scans in
+# a row found no reference to it) and copy its list to the console, where
+# vm-run (kmemleak_report in vm-lib.sh) judges it. VM_KMEMLEAK=scan
+# leaves the modules loaded (root on 9p). One scan of a debug guest takes
+# tens of seconds under TCG.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak name size addr m line
+
+	[[ -e $f ]] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	if [[ ! -w $f ]]; then
+		echo "v9vm-kmemleak: unavailable ($f)" >/dev/console
+		return 0
+	fi
+	if [[ $VM_KMEMLEAK == unload ]]; then
+		umount -a -t 9p >/dev/console 2>&1
+		while read -r name size _ _ _ addr _; do
+			echo "v9vm-kmemleak-module: $name $addr $size"
+		done </proc/modules >/dev/console
+		for m in kclient 9p 9pnet_rdma 9pnet_virtio 9pnet_fd 9pnet_xen 9pnet; do
+			grep -q "^$m " /proc/modules || continue
+			rmmod "$m" >/dev/console 2>&1 ||
+				echo "v9vm-kmemleak: unload failed: $m" >/dev/console
+		done
+	fi
+	log "kmemleak: scanning"
+	# a kmemleak that ran out of memory (its own allocations fail under
+	# fault injection too) turns itself off and refuses to scan (EPERM):
+	# an empty list then proves nothing
+	if ! { echo scan >"$f" && echo scan >"$f"; } 2>/dev/null; then
+		echo "v9vm-kmemleak: scan failed (kmemleak disabled?)" >/dev/console
+	fi
+	while IFS= read -r line; do
+		echo "v9vm-kmemleak: $line"
+	done <"$f" >/dev/console
+	echo "v9vm-kmemleak-done" >/dev/console
+}
+
 finish() {
 	local rc=$1 taint=0
 
@@ -52,6 +93,8 @@ fi
 trap - ERR
 
 export V9FS_MODS=$VM_MODS V9FS_PROJECT=$VM_PROJECT V9FS_SHARES=$VM_SHARES
+# stock or debug; where the loaded v9fs-ng modules were built
+export V9FS_KERNEL=${VM_KERNEL:-stock} V9FS_NG_DIR=${VM_NG_DIR:-$VM_PROJECT}
 export TERM=${VM_TERM:-dumb}
 if [[ -n $VM_SETUP ]]; then
 	setup_out=$OUT_PORT
@@ -76,4 +119,5 @@ else
 	rc=$?
 fi
 cd /
+case ${VM_KMEMLEAK:-} in unload | scan) kmemleak_check ;; esac
 finish "$rc"

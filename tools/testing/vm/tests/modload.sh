@@ -28,7 +28,9 @@ buildid_sys() {
 	od -An -v -tx1 -j16 "/sys/module/$1/notes/.note.gnu.build-id" 2>/dev/null | tr -d ' \n'
 }
 
-mapfile -t kos < <(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$PROJECT/\1|" "$PROJECT/modules.order")
+# the tree the guest's modules were built in (vm-run --kernel debug: a copy)
+NGDIR=${V9FS_NG_DIR:-$PROJECT}
+mapfile -t kos < <(sed -e 's/\.o$/.ko/' -e "s|^\([^/]\)|$NGDIR/\1|" "$NGDIR/modules.order")
 names=()
 for ko in "${kos[@]}"; do
 	m=${ko##*/}
