@@ -336,6 +336,13 @@ if want rdma; then
 	elif [[ $built != 1 ]]; then
 		record fail rdma "not run: the build failed"
 	else
+		# request_module("9p-rdma") for trans=rdma must find our module
+		ko=net/9p/9pnet_rdma.ko
+		if modinfo -F alias "$ko" 2>/dev/null | grep -qx 9p-rdma; then
+			record pass rdma/modinfo-alias "$ko: alias 9p-rdma"
+		else
+			record fail rdma/modinfo-alias "$ko: no alias 9p-rdma ($(modinfo -F alias "$ko" 2>&1 | tr '\n' ' '))"
+		fi
 		for mods in ng kernel; do
 			out=$RES/rdma-$mods.out
 			arg=
