@@ -14,7 +14,8 @@
  *                     Rflush gets a size field one larger than its length
  *   --bad-tag N       reply N gets a tag nobody asked for
  *   --truncate N      reply N is cut to 5 bytes
- *   --garbage N       reply N keeps its size field and tag, but its type
+ *   --garbage N       the first reply from N on that is not an Rclunk or
+ *                     Rflush keeps its size field and tag, but its type
  *                     becomes another one and its body random bytes
  *   --garbage-body N  every reply from N on keeps size, type and tag but
  *                     gets a random body (the client must survive it)
@@ -71,7 +72,7 @@ struct conn {
 	int sock;
 	volatile int dead;
 	long from_client, from_server;
-	int corrupted;
+	int corrupted, garbled;
 	uint64_t rnd;		/* xorshift state for --garbage* */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -324,7 +325,9 @@ static void *sock_thread(void *arg)
 		}
 		if (o.truncate == c->from_server)
 			size = 5;
-		if (o.garbage == c->from_server) {
+		if (o.garbage && c->from_server >= o.garbage && !c->garbled &&
+		    (unsigned char)m[4] != 121 && (unsigned char)m[4] != 109) {
+			c->garbled = 1;
 			/* never the type the client waits for */
 			m[4] ^= (char)(1 + next_rnd(c) % 255);
 			scribble(c, m, 7, size);
