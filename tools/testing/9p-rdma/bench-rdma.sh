@@ -46,7 +46,7 @@ OPTS="$OPTS,cache=none,msize=$MSIZE"
 secs() {
 	local t0 t1
 	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || { echo "# failed: $*" >&2; echo 0; return 1; }
+	timeout 600 "$@" >/dev/null 2>&1 || { echo "# failed or timed out: $*" >&2; return 1; }
 	t1=$(date +%s.%N)
 	echo "$t1 - $t0" | bc -l
 }

@@ -120,11 +120,12 @@ setup() {
 smoke() {
 	local tag=$1 src=$W/src.$RANDOM
 	head -c 3000000 /dev/urandom >$src
-	cp $src $MNT/smoke.$tag && sync || return 1
+	# bounded: a hung client fails this test, not the whole guest run
+	timeout 300 cp $src $MNT/smoke.$tag && timeout 300 sync || return 1
 	do_umount || return 1
 	do_mount "$2" "$3" || return 1
-	[ "$(sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
-	cp $MNT/smoke.$tag $W/back.$tag &&
+	[ "$(timeout 300 sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
+	timeout 300 cp $MNT/smoke.$tag $W/back.$tag &&
 	[ "$(sha256sum <$W/back.$tag)" = "$(sha256sum <$src)" ]
 }
 
