@@ -407,20 +407,35 @@ want legacy && took legacy
 
 # ---- guest: the rdma transport on soft-RoCE -------------------------------------------
 # tools/testing/9p-rdma/guest-tests.sh: rxe on a veth pair inside the
-# guest, diod behind the project's 9P RDMA gateway; our client's smoke,
-# load and fault tests, then the kernel's own 9pnet_rdma's smoke test
-# against the same gateway (the reference).
+# guest, diod behind the project's 9P RDMA gateway; our client's VFS
+# selftests, smoke, load and fault tests, then the kernel's own
+# 9pnet_rdma's smoke test and selftests against the same gateway (the
+# reference); one result line each.
 if want rdma; then
 	if ! make -C tools/testing/9p-rdma >"$LOGS/check-rdma-build.log" 2>&1; then
 		record fail rdma "the gateway did not build: see $LOGS/check-rdma-build.log"
 	elif [[ $built != 1 ]]; then
 		record fail rdma "not run: the build failed"
 	else
+		# the guest runs the C selftests from here (CHECK_ONLY=rdma too)
+		[[ $selftests_built == 1 ]] ||
+			make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$LOGS/check-rdma-selftests.log" 2>&1 ||
+			record fail rdma/selftests-build "see $LOGS/check-rdma-selftests.log"
+		# request_module("9p-rdma") for trans=rdma must find our module
+		ko=net/9p/9pnet_rdma.ko
+		if modinfo -F alias "$ko" 2>/dev/null | grep -qx 9p-rdma; then
+			record pass rdma/modinfo-alias "$ko: alias 9p-rdma"
+		else
+			record fail rdma/modinfo-alias "$ko: no alias 9p-rdma ($(modinfo -F alias "$ko" 2>&1 | tr '\n' ' '))"
+		fi
 		for mods in ng kernel; do
 			out=$RES/rdma-$mods.out
 			arg=
 			[[ $mods == kernel ]] && arg=kernel
-			"$VMRUN" --mods "$mods" --mem 2G --name "$LP-rdma-$mods" --timeout 900 --quiet \
+			# the kernel's client has hung under a loaded host: bound it
+			tmo=1500
+			[[ $mods == kernel ]] && tmo=600
+			"$VMRUN" --mods "$mods" --mem 2G --name "$LP-rdma-$mods" --timeout "$tmo" --quiet \
 				--cmd "tools/testing/9p-rdma/guest-tests.sh $arg" \
 				>"$out" 2>&1 && rc=0 || rc=$?
 			ktap_results "rdma-$mods" "$out"

@@ -14,6 +14,11 @@
  *                     Rflush gets a size field one larger than its length
  *   --bad-tag N       reply N gets a tag nobody asked for
  *   --truncate N      reply N is cut to 5 bytes
+ *   --garbage N       the first reply from N on that is not an Rclunk or
+ *                     Rflush keeps its size field and tag, but its type
+ *                     becomes another one and its body random bytes
+ *   --garbage-body N  every reply from N on keeps size, type and tag but
+ *                     gets a random body (the client must survive it)
  *
  * Usage: 9p-rdma-gw [-a ADDR] [-p PORT] [-m BUFSIZE] [-q DEPTH] [-v]
  *                   -s unix:PATH|tcp:HOST:PORT [FAULTS]
@@ -46,6 +51,7 @@ struct opts {
 	int depth;
 	int verbose;
 	long drop_after, stall_after, corrupt_len, bad_tag, truncate;
+	long garbage, garbage_body;
 };
 
 static struct opts o = {
@@ -60,12 +66,14 @@ struct conn {
 	struct ibv_cq *cq;
 	struct ibv_mr *rmr, *smr;
 	char *rbufs, *sbufs;
+	char *scratch;		/* a client message on its way to the server */
 	int *sfree;		/* stack of free send slots */
 	int nfree;
 	int sock;
 	volatile int dead;
 	long from_client, from_server;
-	int corrupted;
+	int corrupted, garbled;
+	uint64_t rnd;		/* xorshift state for --garbage* */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	pthread_t cq_thr, sock_thr, reaper;
@@ -181,6 +189,23 @@ static void kill_conn(struct conn *c, const char *why)
 	pthread_mutex_unlock(&c->lock);
 }
 
+static uint64_t next_rnd(struct conn *c)
+{
+	c->rnd ^= c->rnd << 13;
+	c->rnd ^= c->rnd >> 7;
+	c->rnd ^= c->rnd << 17;
+	return c->rnd;
+}
+
+/* Random bytes over m[from, size). */
+static void scribble(struct conn *c, char *m, uint32_t from, uint32_t size)
+{
+	uint32_t i;
+
+	for (i = from; i < size; i++)
+		m[i] = (char)next_rnd(c);
+}
+
 /* Client -> server, and send completions. */
 static void *cq_thread(void *arg)
 {
@@ -212,8 +237,22 @@ static void *cq_thread(void *arg)
 					pthread_mutex_unlock(&c->lock);
 					continue;
 				}
-				/* A message from the client. */
-				char *m = c->rbufs + wc[i].wr_id * o.bufsize;
+				/*
+				 * A message from the client.  Its buffer goes
+				 * back to the receive queue before the server
+				 * sees the message: the reply may come at once,
+				 * and a client that does no RNR retries (the
+				 * kernel's 9pnet_rdma: rnr_retry_count 0) must
+				 * find a buffer posted for its next request.
+				 */
+				char *m = c->scratch;
+
+				memcpy(m, c->rbufs + wc[i].wr_id * o.bufsize,
+				       wc[i].byte_len);
+				if (post_recv(c, wc[i].wr_id)) {
+					kill_conn(c, "post_recv failed");
+					continue;
+				}
 
 				c->from_client++;
 				if (o.verbose)
@@ -225,8 +264,6 @@ static void *cq_thread(void *arg)
 					kill_conn(c, "server write failed");
 					continue;
 				}
-				if (post_recv(c, wc[i].wr_id))
-					kill_conn(c, "post_recv failed");
 				if (o.drop_after && c->from_client >= o.drop_after)
 					kill_conn(c, "--drop-after reached");
 			}
@@ -288,6 +325,15 @@ static void *sock_thread(void *arg)
 		}
 		if (o.truncate == c->from_server)
 			size = 5;
+		if (o.garbage && c->from_server >= o.garbage && !c->garbled &&
+		    (unsigned char)m[4] != 121 && (unsigned char)m[4] != 109) {
+			c->garbled = 1;
+			/* never the type the client waits for */
+			m[4] ^= (char)(1 + next_rnd(c) % 255);
+			scribble(c, m, 7, size);
+		}
+		if (o.garbage_body && c->from_server >= o.garbage_body)
+			scribble(c, m, 7, size);
 		if (o.verbose)
 			logf_("conn %d: <- %u bytes type %u tag %u", c->n, size,
 			      (unsigned char)m[4],
@@ -330,6 +376,7 @@ static void *reaper(void *arg)
 	free(c->rbufs);
 	free(c->sbufs);
 	free(c->sfree);
+	free(c->scratch);
 	free(c);
 	return NULL;
 }
@@ -356,6 +403,7 @@ static void on_connect_request(struct rdma_cm_event *ev)
 	}
 	c = calloc(1, sizeof(*c));
 	c->n = ++nconn;
+	c->rnd = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)getpid() << 20) ^ (uint64_t)c->n;
 	c->id = id;
 	id->context = c;
 	pthread_mutex_init(&c->lock, NULL);
@@ -383,10 +431,11 @@ static void on_connect_request(struct rdma_cm_event *ev)
 	c->rbufs = malloc(o.bufsize * o.depth);
 	c->sbufs = malloc(o.bufsize * o.depth);
 	c->sfree = malloc(sizeof(int) * o.depth);
+	c->scratch = malloc(o.bufsize);
 	c->rmr = ibv_reg_mr(c->pd, c->rbufs, o.bufsize * o.depth,
 			    IBV_ACCESS_LOCAL_WRITE);
 	c->smr = ibv_reg_mr(c->pd, c->sbufs, o.bufsize * o.depth, 0);
-	if (!c->rmr || !c->smr)
+	if (!c->rmr || !c->smr || !c->scratch)
 		goto reject;
 	for (i = 0; i < o.depth; i++) {
 		c->sfree[c->nfree++] = i;
@@ -426,13 +475,15 @@ reject:
 	free(c->rbufs);
 	free(c->sbufs);
 	free(c->sfree);
+	free(c->scratch);
 	free(c);
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: 9p-rdma-gw [-a ADDR] [-p PORT] [-m BUFSIZE] [-q DEPTH] [-v] -s unix:PATH|tcp:HOST:PORT\n"
-		"       [--drop-after N] [--stall-after N] [--corrupt-len N] [--bad-tag N] [--truncate N]\n");
+		"       [--drop-after N] [--stall-after N] [--corrupt-len N] [--bad-tag N] [--truncate N]\n"
+		"       [--garbage N] [--garbage-body N]\n");
 	exit(2);
 }
 
@@ -441,7 +492,8 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "drop-after", 1, NULL, 'D' }, { "stall-after", 1, NULL, 'S' },
 		{ "corrupt-len", 1, NULL, 'C' }, { "bad-tag", 1, NULL, 'T' },
-		{ "truncate", 1, NULL, 'R' }, { NULL, 0, NULL, 0 },
+		{ "truncate", 1, NULL, 'R' }, { "garbage", 1, NULL, 'G' },
+		{ "garbage-body", 1, NULL, 'B' }, { NULL, 0, NULL, 0 },
 	};
 	struct rdma_event_channel *ec;
 	struct rdma_cm_id *lid;
@@ -464,6 +516,8 @@ int main(int argc, char **argv)
 		case 'C': o.corrupt_len = atol(optarg); break;
 		case 'T': o.bad_tag = atol(optarg); break;
 		case 'R': o.truncate = atol(optarg); break;
+		case 'G': o.garbage = atol(optarg); break;
+		case 'B': o.garbage_body = atol(optarg); break;
 		default: usage();
 		}
 	}

@@ -11,13 +11,18 @@
 # on a unix socket, and 9p-rdma-gw in front of it, then mounts with
 # trans=rdma.  Prints TAP; exits nonzero if a test failed.
 #
-# Argument: "ng" (default: the whole suite, for v9fs-ng's client) or
-# "kernel" (the smoke test only, for the kernel's own client, which is
-# the reference the gateway is checked against).
+# Argument: "ng" (default: the VFS selftests and every transport and
+# fault test, for v9fs-ng's client) or "kernel" (smoke I/O and the
+# selftests the kernel's client passes over virtio, for the kernel's own
+# 9pnet_rdma: the reference the gateway is checked against).  See README.
 
 MODE=${1:-ng}
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GW=$HERE/9p-rdma-gw
+PROJECT=${V9FS_PROJECT:-$(cd "$HERE/../../.." && pwd)}
+SUITE=$PROJECT/tools/testing/selftests/filesystems/9p/run-suite.sh
+# the built C selftests (check.sh: make -C ... OUTPUT=build/selftests/9p)
+BINDIR=${V9FS_BINDIR:-$PROJECT/build/selftests/9p}
 ADDR=10.99.0.1
 ADDR6=fd99::1
 PORT=5640
@@ -27,6 +32,10 @@ MNT=$W/mnt
 SOCK=$W/diod.sock
 OPTS="trans=rdma,port=$PORT,version=9p2000.L,aname=$EXPORT,sq=32,rq=32,timeout=10000"
 GWOPTS="-m 532480 -q 32"
+# The selftests run over rdma (RDMA_SUITE=t_a,t_b or none overrides): see
+# README for why these and not others.
+NG_SUITE=t_smoke.sh,t_attr,t_errno,t_lock
+KERNEL_SUITE=t_smoke.sh,t_errno
 N=0
 FAILED=0
 GWPID=
@@ -37,7 +46,22 @@ nok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $*"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 log() { echo "# $*"; }
 
+# RDMA_CONTROL=1: a negative control run; no fault is injected (the
+# gateway gets no fault flags, nothing is killed or deleted), so every
+# fault test must report "not ok": each can fail.
+CONTROL=${RDMA_CONTROL:-0}
+
+# fault CMD...: inject a fault, unless this is a control run
+fault() {
+	if [ "$CONTROL" = 1 ]; then
+		log "control run: not done: $*"
+		return 0
+	fi
+	"$@"
+}
+
 start_gw() {
+	[ "$CONTROL" = 1 ] && [ $# -gt 0 ] && { log "control run: no $*"; set --; }
 	"$GW" -a "${GWADDR:-0.0.0.0}" -p $PORT -s unix:$SOCK $GWOPTS "$@" \
 		>>$W/gw.log 2>&1 &
 	GWPID=$!
@@ -60,6 +84,10 @@ do_umount() {
 }
 
 cleanup() {
+	if [ "$FAILED" -gt 0 ] && [ -f $W/gw.log ]; then
+		echo "# the gateway's log, last lines:"
+		tail -n 30 $W/gw.log | sed 's/^/#   /'
+	fi
 	mountpoint -q $MNT && umount -l $MNT
 	stop_gw
 	[ -n "$DIODPID" ] && kill "$DIODPID" 2>/dev/null
@@ -92,11 +120,12 @@ setup() {
 smoke() {
 	local tag=$1 src=$W/src.$RANDOM
 	head -c 3000000 /dev/urandom >$src
-	cp $src $MNT/smoke.$tag && sync || return 1
+	# bounded: a hung client fails this test, not the whole guest run
+	timeout 300 cp $src $MNT/smoke.$tag && timeout 300 sync || return 1
 	do_umount || return 1
 	do_mount "$2" "$3" || return 1
-	[ "$(sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
-	cp $MNT/smoke.$tag $W/back.$tag &&
+	[ "$(timeout 300 sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
+	timeout 300 cp $MNT/smoke.$tag $W/back.$tag &&
 	[ "$(sha256sum <$W/back.$tag)" = "$(sha256sum <$src)" ]
 }
 
@@ -168,21 +197,121 @@ some_op_fails() {
 	return 1
 }
 
+# Read and list for a while through a gateway that scrambles reply
+# bodies: true if some operation failed and nothing hung.
+garbage_load() {
+	local rc
+	timeout 60 bash -c "for i in \$(seq 20); do ls -laR $MNT; cat $MNT/* $MNT/*/*; stat $MNT/*; done" \
+		>/dev/null 2>&1
+	rc=$?
+	log "garbage load: exit $rc"
+	[ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $rc -ne 137 ]
+}
+
+# Start one process reading $MNT/stall in a loop (bash builtins only, so
+# that the blocked process is the one we kill); true if it stops making
+# progress.
+stall_blocks() {
+	local c1 c2
+	: >$W/stall.count
+	bash -c "while read -r x <$MNT/stall; do echo >>$W/stall.count; done" &
+	STALLPID=$!
+	sleep 3
+	c1=$(wc -l <$W/stall.count)
+	sleep 3
+	c2=$(wc -l <$W/stall.count)
+	log "reads before the stall: $c1, then $c2"
+	kill -0 $STALLPID 2>/dev/null && [ "$c1" = "$c2" ]
+}
+
+stall_kill() {
+	local t
+	kill -9 $STALLPID 2>/dev/null
+	for t in $(seq 50); do
+		kill -0 $STALLPID 2>/dev/null || { wait $STALLPID 2>/dev/null; return 0; }
+		sleep 0.1
+	done
+	log "pid $STALLPID: $(cat /proc/$STALLPID/stat 2>/dev/null), wchan $(cat /proc/$STALLPID/wchan 2>/dev/null)"
+	return 1
+}
+
+# The first trans=rdma mount loads 9pnet_rdma through its alias 9p-rdma:
+# the module loaded must be the one of $1 (a .ko path).
+autoload() {
+	local want got
+	[ -d /sys/module/9pnet_rdma ] && modprobe -r 9pnet_rdma
+	[ -d /sys/module/9pnet_rdma ] && { log "9pnet_rdma already loaded"; return 1; }
+	do_mount || return 1
+	# the GNU build-id: the kernel's own modules have no srcversion
+	want=$(readelf -n "$1" 2>/dev/null | awk '/Build ID:/ { print $3; exit }')
+	# the note: 12-byte header, "GNU\0", then the id
+	got=$(od -An -v -tx1 -j16 /sys/module/9pnet_rdma/notes/.note.gnu.build-id 2>/dev/null | tr -d ' \n')
+	log "9pnet_rdma loaded: build-id '$got', $1: '$want'"
+	do_umount || return 1
+	[ -n "$want" ] && [ "$got" = "$want" ]
+}
+
+# suite CLIENT TESTS: the VFS selftests (comma separated) on a fresh
+# rdma mount, one result line per test; each test's own KTAP output is
+# indented below it.  The export is in this guest, so V9FS_HOSTDIR works.
+suite() {
+	local client=$1 t out rc line t0 verdict why
+	local -a tests
+	[ "$2" = none ] && return	# RDMA_SUITE=none: no selftests
+	IFS=, read -r -a tests <<<"$2"
+	if ! do_mount; then
+		for t in "${tests[@]}"; do nok "suite/$t # mount failed"; done
+		return
+	fi
+	for t in "${tests[@]}"; do
+		out=$W/suite.$t.out
+		t0=$(date +%s)
+		"$SUITE" --client "$client" --no-unload --timeout "${V9FS_TEST_TIMEOUT:-300}" \
+			--bindir "$BINDIR" -c "name=rdma mounted=$MNT hostdir=$EXPORT version=9p2000.L cache=none model=passthrough tests=$t" \
+			>"$out" 2>&1
+		rc=$?
+		sed 's/^/    /' "$out"
+		verdict=
+		while IFS= read -r line; do
+			[[ $line =~ ^(not\ ok|ok)\ [0-9]+\ [^\ ]+\ (.*)$ ]] || continue
+			verdict=${BASH_REMATCH[1]}
+			why=${BASH_REMATCH[2]}
+		done <"$out"
+		why="$why, $(($(date +%s) - t0)) s"
+		if [[ $verdict == ok && $rc == 0 ]]; then
+			N=$((N + 1))
+			echo "ok $N - suite/$t $why"
+		else
+			nok "suite/$t ${why:-# no result, exit $rc}"
+		fi
+	done
+	do_umount || nok "umount after the selftests"
+}
+
+# Sourced (bench-rdma.sh): the set-up and helpers only.
+[[ ${BASH_SOURCE[0]} != "$0" ]] && return 0
+
 setup
 echo "TAP version 13"
 log "mode $MODE, kernel $(uname -r)"
 if [ "$MODE" = kernel ]; then
-	echo "1..3"
 	start_gw
+	check "mount loads the kernel's own 9pnet_rdma" autoload \
+		"$(ls /lib/modules/"$(uname -r)"/kernel/net/9p/9pnet_rdma.ko*)"
 	check "mount (kernel client)" do_mount
 	check "smoke I/O sha256 (kernel client)" smoke k
 	check "umount (kernel client)" do_umount
+	suite kernel "${RDMA_SUITE:-$KERNEL_SUITE}"
 	stop_gw
 	grep "connect request" $W/gw.log | sed 's/^/# /'
+	echo "1..$N"
 	exit $((FAILED > 0))
 fi
 
-echo "1..18"
+start_gw
+check "mount loads v9fs-ng's 9pnet_rdma by its alias 9p-rdma" autoload "$PROJECT/net/9p/9pnet_rdma.ko"
+suite ng "${RDMA_SUITE:-$NG_SUITE}"
+stop_gw
 start_gw
 check "mount over IPv4" do_mount
 check "smoke I/O sha256" smoke a
@@ -216,10 +345,10 @@ dmesg | grep 9pnet_rdma | tail -4 | sed 's/^/# /'
 start_gw
 do_mount || log "mount failed"
 start_busy
-kill -9 $GWPID
-GWPID=
+fault kill -9 $GWPID
 check "gateway killed -9: every worker fails within 5 s" all_failed_within 5
 check "umount after the gateway died" do_umount
+stop_gw
 
 # Corrupt replies (message 1 is Rversion, 2 Rattach).
 start_gw --corrupt-len 30
@@ -238,13 +367,34 @@ check "reply with an unknown tag fails an operation" some_op_fails
 do_umount
 stop_gw
 
+start_gw --garbage 30
+do_mount || log "mount failed"
+check "reply of another type with a random body fails an operation" some_op_fails
+check "umount after a garbage reply" do_umount
+stop_gw
+start_gw --garbage-body 20
+do_mount || log "mount failed"
+check "random reply bodies: operations fail, none hangs" garbage_load
+check "umount after random reply bodies" do_umount
+stop_gw
+
+# A server that stops answering (the link stays up).
+start_gw --stall-after 40
+do_mount || log "mount failed"
+echo data >$MNT/stall 2>/dev/null
+check "stalled server: a reader blocks" stall_blocks
+check "stalled server: the blocked reader dies of SIGKILL within 5 s" stall_kill
+check "stalled server: umount -f within 30 s" timeout 30 umount -f $MNT
+mountpoint -q $MNT && umount -l $MNT
+stop_gw
+
 # Device removal while mounted.
 start_gw
 do_mount || log "mount failed"
 start_busy
 # The gateway exits on DEVICE_REMOVAL (see 9p-rdma-gw.c), which lets the
 # deletion finish; a deletion that hangs shows in the umount test.
-timeout 60 rdma link delete rxe0 &
+fault timeout 60 rdma link delete rxe0 &
 DELPID=$!
 check "rxe0 deleted: every worker fails within 5 s" all_failed_within 5
 check "umount after device removal" do_umount
@@ -256,4 +406,5 @@ rdma link add rxe0 type rxe netdev veth0
 if [ "$MODE" = ng ]; then
 	check "9pnet_rdma unloads" modprobe -r 9pnet_rdma
 fi
+echo "1..$N"
 exit $((FAILED > 0))
