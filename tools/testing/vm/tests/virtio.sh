@@ -354,7 +354,7 @@ stats_field() {
 	local f
 	f=$(ls -d $DBG/*/stats 2>/dev/null)
 	[[ $(wc -l <<<"$f") == 1 && -n $f ]] || { echo "no-single-client"; return; }
-	sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" "$f" | head -n 1
+	sed -n "s/^[[:space:]]*$1: \([0-9]*\)\$/\1/p" "$f" | head -n 1
 }
 stats_msize() { stats_field msize; }
 
@@ -374,7 +374,7 @@ max_twrite() {
 		echo "write-failed"
 	echo 0 >$TRACE/tracing_on
 	echo 0 >$EV/enable
-	awk '/v9fs_ng_req_submit:/ && / type 118 / { for (i = 1; i < NF; i++) if ($i == "len") { v = $(i + 1) + 0; if (v > m) m = v } } END { print m + 0 }' $TRACE/trace
+	awk '/v9fs_ng_req_submit:/ && / type 118 / { for (i = 1; i < NF; i++) if ($i == "size") { v = $(i + 1) + 0; if (v > m) m = v } } END { print m + 0 }' $TRACE/trace
 	rm -f "$1"
 }
 
@@ -460,7 +460,7 @@ MSIZE=
 if msize_test "msize max: lowered to the transport's limit, shows in /proc/mounts" 16777216 0; then
 	s=$SECONDS
 	out=$(timeout 900 "${PYTHON[@]}" "$PY" rw64 "$MNT" 64 "${HOSTDIR:--}" 2>&1) && rc=0 || rc=$?
-	diag "rw64 at msize $MSIZE, peak requests in flight $(stats_field peak), $((SECONDS - s))s"
+	diag "rw64 at msize $MSIZE, peak requests in flight $(stats_field inflight_max), $((SECONDS - s))s"
 	grep '^#' <<<"$out"
 	if [[ $rc == 0 ]]; then
 		ok "rw64: 64 threads, every byte checked"
@@ -501,7 +501,7 @@ else
 		sleep 0.1
 	done
 	sleep 3
-	diag "3s into the workload: requests in flight $(stats_field requests), peak $(stats_field peak)"
+	diag "3s into the workload: requests in flight $(stats_field inflight), peak $(stats_field inflight_max)"
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	echo 1 >"$dev/remove" &
 	rmpid=$!
