@@ -293,7 +293,8 @@ static void v9fs_set_ops(struct inode *inode, bool nodevmap)
 			inode->i_fop = &v9fs_file_fops;
 			inode->i_mapping->a_ops = &v9fs_aops;
 		} else {
-			inode->i_op = &v9fs_special_iops;
+			/* Same attribute operations as a regular file. */
+			inode->i_op = &v9fs_file_iops;
 			init_special_inode(inode, inode->i_mode,
 					   inode->i_rdev);
 		}
@@ -735,13 +736,4 @@ const struct inode_operations v9fs_symlink_iops = {
 	.getattr	= v9fs_getattr,
 	.setattr	= v9fs_setattr,
 	.listxattr	= v9fs_listxattr,
-};
-
-const struct inode_operations v9fs_special_iops = {
-	.getattr	= v9fs_getattr,
-	.setattr	= v9fs_setattr,
-	.permission	= v9fs_permission,
-	.listxattr	= v9fs_listxattr,
-	.get_acl	= v9fs_get_acl,
-	.set_acl	= v9fs_set_acl,
 };

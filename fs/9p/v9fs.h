@@ -236,7 +236,6 @@ extern struct kmem_cache *v9fs_inode_cachep;
 extern const struct inode_operations v9fs_dir_iops;
 extern const struct inode_operations v9fs_file_iops;
 extern const struct inode_operations v9fs_symlink_iops;
-extern const struct inode_operations v9fs_special_iops;
 struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr,
 			u64 seq);
 int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr, u64 seq);
