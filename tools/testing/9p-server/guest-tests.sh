@@ -554,6 +554,113 @@ if want "$name"; then
 	srv_stop
 fi
 
+# A server that is alive but never answers (p9srv --fault stall: its TCP
+# stack still acknowledges, so 9pnet_fd's tcp_timeout cannot fire).
+# Without a request timeout (the default, as in mainline) a reader waits
+# killably: SIGKILL ends it, umount -f fails the rest with EIO, umount -l
+# detaches a mount kept busy.  With reqtimeout=S every request gives up
+# after S seconds with ETIMEDOUT (and is flushed).
+name="stall: SIGKILL ends a reader, umount -f fails the rest, umount -l works"
+if want "$name"; then
+	reset_export
+	srv_start --tcp 127.0.0.1:5652 --fault stall --after 3
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5652,version=9p2000.L 127.0.0.1 $MNT; then
+		verdict=ok
+		(cd $MNT && cat mid >/dev/null) 2>$W/r1.err &
+		r1=$!
+		(cd $MNT && cat hello dir/f1 >/dev/null) 2>$W/r2.err &
+		r2=$!
+		# kept open, so the umount -f finds the mount busy
+		(exec 7<$MNT/dir; sleep 600) 2>/dev/null &
+		r3=$!
+		sleep 3
+		kill -0 $r1 2>/dev/null || verdict="reader 1 did not block"
+		kill -9 $r1
+		t0=$(date +%s)
+		for _ in $(seq 50); do kill -0 $r1 2>/dev/null || break; sleep 0.2; done
+		kill -0 $r1 2>/dev/null && verdict="SIGKILL did not end a stalled reader"
+		diag "stall: SIGKILL'd reader gone after $(($(date +%s) - t0)) s"
+		timeout -s KILL $UMOUNT_TIMEOUT umount -c -f $MNT 2>/dev/null
+		diag "stall: umount -f rc $?"
+		t0=$(date +%s)
+		for _ in $(seq $((FAIL_TIMEOUT * 5))); do kill -0 $r2 2>/dev/null || break; sleep 0.2; done
+		if kill -0 $r2 2>/dev/null; then
+			verdict="a reader survived umount -f"
+			kill -9 $r2
+		fi
+		wait $r2
+		rc=$?
+		diag "stall: after umount -f reader 2 rc $rc after $(($(date +%s) - t0)) s: $(tr '\n' ' ' <$W/r2.err)"
+		[ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="$verdict; reader 2 rc $rc after umount -f"
+		if mounted; then
+			timeout -s KILL $UMOUNT_TIMEOUT umount -c -l $MNT || verdict="$verdict; umount -l failed"
+		fi
+		mounted && verdict="$verdict; still mounted"
+		kill -9 $r3 2>/dev/null
+		wait $r1 $r3 2>/dev/null
+		if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+	else
+		notok "$name: mount"
+	fi
+	srv_stop
+fi
+
+name="stall: reqtimeout=3 fails requests with ETIMEDOUT, umount works"
+if want "$name"; then
+	reset_export
+	srv_start --tcp 127.0.0.1:5653 --fault stall --after 3
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,reqtimeout=3 127.0.0.1 $MNT; then
+		verdict=ok
+		grep -q " $MNT 9p .*,reqtimeout=3" /proc/mounts ||
+			verdict="reqtimeout=3 not in /proc/mounts"
+		t0=$(date +%s)
+		err=$(cd $MNT && timeout -s KILL $FAIL_TIMEOUT cat mid 2>&1 >/dev/null)
+		rc=$?
+		t1=$(date +%s)
+		diag "reqtimeout: rc $rc after $((t1 - t0)) s: $(echo "$err" | head -n 2 | tr '\n' ' ')"
+		if [ $rc -eq 0 ] || [ $rc -eq 137 ]; then
+			verdict="$verdict; reader rc $rc"
+		elif ! echo "$err" | grep -q 'timed out'; then
+			verdict="$verdict; not ETIMEDOUT: $(echo "$err" | head -n 1)"
+		fi
+		# the mount stays; a later request gives up too, after ~3 s
+		t0=$(date +%s)
+		err=$(timeout -s KILL $FAIL_TIMEOUT stat $MNT/hello 2>&1 >/dev/null)
+		rc=$?
+		diag "reqtimeout: later stat rc $rc after $(($(date +%s) - t0)) s: $err"
+		{ [ $rc -ne 0 ] && [ $rc -ne 137 ] && echo "$err" | grep -q 'timed out'; } ||
+			verdict="$verdict; later stat rc $rc: $err"
+		umnt || verdict="$verdict; umount failed"
+		if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+	else
+		notok "$name: mount"
+	fi
+	srv_stop
+fi
+
+# reqtimeout= is checked and does not disturb a server that answers.
+name="reqtimeout: a healthy server, and bad values refused"
+if want "$name"; then
+	reset_export
+	verdict=ok
+	srv_start --tcp 127.0.0.1:5653
+	timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,reqtimeout=86401 127.0.0.1 $MNT 2>/dev/null &&
+		{ umnt; verdict="reqtimeout=86401 mounted"; }
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,reqtimeout=20 127.0.0.1 $MNT; then
+		timeout -s KILL $((OPS_TIMEOUT * 3)) bash -c "$(declare -f exercise diag); MNT=$MNT W=$W EXP=$EXP exercise" ||
+			verdict="$verdict; exercise with reqtimeout=20"
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="$verdict; mount"
+	fi
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then
