@@ -355,8 +355,8 @@ want virtio && took virtio
 # diod (FD_SUITE_TCP / FD_SUITE_UNIX: which ones; KNOWN.md says why the
 # others are left out), diod killed under 64 threads of I/O, and a peer
 # that stops acknowledging (tcp_timeout).
-FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_io,t_mmap,t_namespace}
-FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh}
+FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace}
+FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
 if want fd; then
 	out=$RES/fd.out
 	if [[ $selftests_built != 1 ]] &&

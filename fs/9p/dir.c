@@ -439,6 +439,9 @@ static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
 		return err;
 	v9fs_clear_fresh(dir);
 	v9fs_unlinked(inode, flags & P9_AT_REMOVEDIR);
+	/* its fids may have been walked through the name just removed */
+	if (!S_ISDIR(inode->i_mode) && inode->i_nlink)
+		v9fs_forget_walked_fids(inode);
 	return 0;
 }
 
@@ -493,7 +496,16 @@ static int v9fs_rename(struct user_namespace *mnt_userns,
 	if (!err && d_really_is_positive(new_dentry)) {
 		target = d_inode(new_dentry);
 		v9fs_unlinked(target, S_ISDIR(target->i_mode));
+		if (!S_ISDIR(target->i_mode) && target->i_nlink)
+			v9fs_forget_walked_fids(target);
 	}
+	/*
+	 * The moved file's fids were walked through its old name (or
+	 * another link's).  A directory's are kept: its children's fids
+	 * hold the old path too, and dropping its own would not help them.
+	 */
+	if (!err && !d_is_dir(old_dentry))
+		v9fs_forget_walked_fids(d_inode(old_dentry));
 	p9_fid_put(ndfid);
 out_odfid:
 	p9_fid_put(odfid);

@@ -162,6 +162,40 @@ void v9fs_inode_drop_fids(struct inode *inode)
 		p9_fid_put(wb);
 }
 
+/**
+ * v9fs_forget_walked_fids - put the unopened fids of a file that lost a name
+ * @inode: a non-directory that still has other names
+ *
+ * A path-based server (diod, QEMU) resolves an unopened fid by the name
+ * it was walked through; once that name is unlinked or renamed away, the
+ * fid no longer reaches the file (ENOENT), or reaches another file that
+ * took the name.  The inode cannot tell which name each fid came from,
+ * so all are put: the next operation walks again through the dentry it
+ * uses.  Open fids (v9fs_inode.open_fids) and the writeback fid stay.
+ * Taking rename_sem for writing waits out walks in flight
+ * (v9fs_walk_path() holds it from the walk until the fid is added), so
+ * none adds a fid walked through the old name after this.
+ */
+void v9fs_forget_walked_fids(struct inode *inode)
+{
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+	struct v9fs_inode *v9i = V9I(inode);
+	struct hlist_node *next;
+	struct p9_fid *fid;
+	HLIST_HEAD(list);
+
+	down_write(&v9s->rename_sem);
+	spin_lock(&v9i->lock);
+	hlist_move_list(&v9i->fids, &list);
+	spin_unlock(&v9i->lock);
+	up_write(&v9s->rename_sem);
+
+	hlist_for_each_entry_safe(fid, next, &list, fs_link) {
+		hlist_del_init(&fid->fs_link);
+		p9_fid_put(fid);
+	}
+}
+
 /*
  * Walk from the closest ancestor of @dentry that has a fid for @uid.
  * The names are snapshotted under rename_sem so they form one path.
@@ -226,7 +260,16 @@ static struct p9_fid *v9fs_walk_path(struct v9fs_sb *v9s,
 		}
 		p9_fid_put(base);
 		base = fid;
-		if (!IS_ERR(fid)) {
+		/*
+		 * The name may now be another file's: the file we know was
+		 * unlinked or renamed away (by us or another client) and the
+		 * name reused.  Never keep such a fid with this inode.
+		 */
+		if (!IS_ERR(fid) &&
+		    fid->qid.path != V9I(d_inode(dentry))->qid.path) {
+			p9_fid_put(fid);
+			base = ERR_PTR(-ENOENT);
+		} else if (!IS_ERR(fid)) {
 			fid->uid = uid;
 			v9fs_fid_add(d_inode(dentry), p9_fid_get(fid));
 		}
@@ -279,7 +322,8 @@ struct p9_fid *v9fs_inode_fid(struct inode *inode)
 	fid = v9fs_fid_find(inode, v9fs_fid_user(v9s));
 	if (fid)
 		return fid;
-	alias = d_find_any_alias(inode);
+	/* a name of the file, if it has one: an unhashed alias's is gone */
+	alias = d_find_alias(inode) ?: d_find_any_alias(inode);
 	if (!alias)
 		return ERR_PTR(-ENOENT);
 	fid = v9fs_dentry_fid(alias);

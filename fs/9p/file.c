@@ -412,8 +412,11 @@ static struct p9_str v9fs_client_id(struct file *file)
 	return s;
 }
 
-/* Ask the server for a lock; poll while it is blocked (F_SETLKW). */
-static int v9fs_server_lock(struct file *file, int cmd, struct file_lock *fl)
+/* Ask the server for a lock through @fid (an open fid of @file's inode);
+ * poll while it is blocked (F_SETLKW).
+ */
+static int v9fs_server_lock(struct file *file, struct p9_fid *fid, int cmd,
+			    struct file_lock *fl)
 {
 	struct v9fs_sb *v9s = V9SB(file_inode(file)->i_sb);
 	unsigned long delay = max(HZ / 100, 1);
@@ -441,7 +444,7 @@ static int v9fs_server_lock(struct file *file, int cmd, struct file_lock *fl)
 	pl.client_id = v9fs_client_id(file);
 
 	for (;;) {
-		err = p9_client_lock(file->private_data, &pl, &status);
+		err = p9_client_lock(fid, &pl, &status);
 		if (err)
 			return err;
 		switch (status) {
@@ -462,25 +465,98 @@ static int v9fs_server_lock(struct file *file, int cmd, struct file_lock *fl)
 	}
 }
 
+#define V9FS_UNLOCK_FIDS	4
+
+/*
+ * The fids an unlock of the POSIX lock @fl must go through: those of the
+ * files through which its owner's overlapping locks were taken (the
+ * local lock table records them).  A server may tie a lock to the open fid it came through
+ * and ignore proc_id (diod: flock(2) on the fid's file), so an unlock
+ * through another fid (close(2) of another descriptor of the file) left
+ * the lock held there, and an unlock for an owner that holds nothing
+ * (a forked child closing an inherited descriptor at exit: the VFS asks
+ * every closer to unlock) dropped the lock of the process that held it.
+ * An owner without a local lock in the range has none on the server
+ * either (the local lock is taken first and dropped if the server
+ * refuses), so nothing is sent for it.
+ *
+ * Return: the number of fids stored in @fids (references taken), or
+ * -E2BIG if there are more than V9FS_UNLOCK_FIDS (none kept).
+ */
+static int v9fs_unlock_fids(struct file *file, const struct file_lock *fl,
+			    struct p9_fid **fids)
+{
+	struct file_lock_context *ctx = locks_inode_context(file_inode(file));
+	struct file_lock *l;
+	struct p9_fid *fid;
+	int n = 0, i;
+
+	if (!ctx)
+		return 0;
+	/* flc_lock keeps each lock, and so its file and fid, alive */
+	spin_lock(&ctx->flc_lock);
+	list_for_each_entry(l, &ctx->flc_posix, fl_list) {
+		if (l->fl_owner != fl->fl_owner || l->fl_end < fl->fl_start ||
+		    l->fl_start > fl->fl_end || !l->fl_file)
+			continue;
+		fid = l->fl_file->private_data;
+		if (!fid)
+			continue;
+		for (i = 0; i < n && fids[i] != fid; i++)
+			;
+		if (i < n)
+			continue;
+		if (n == V9FS_UNLOCK_FIDS) {
+			n = -E2BIG;
+			break;
+		}
+		fids[n++] = p9_fid_get(fid);
+	}
+	spin_unlock(&ctx->flc_lock);
+	if (n < 0)
+		for (i = 0; i < V9FS_UNLOCK_FIDS; i++)
+			p9_fid_put(fids[i]);
+	return n;
+}
+
 /*
  * Locks are taken locally first (that orders the guest's own processes
  * and lets close(2) find them), then on the server.  A dialect without
- * locks keeps the local lock only.
+ * locks keeps the local lock only.  POSIX unlocks go to the server
+ * through the fids the owner's locks were taken through
+ * (v9fs_unlock_fids()); an flock(2) lock belongs to its file, so its
+ * unlock goes through that file's fid, always: a failed conversion
+ * (LOCK_SH to LOCK_EX) drops the old lock locally without telling us,
+ * and the server's copy must go too.
  */
 static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 {
 	unsigned char type = fl->fl_type;
-	int err;
+	struct p9_fid *fids[V9FS_UNLOCK_FIDS];
+	int err, n, i;
 
 	if (type == F_UNLCK) {
+		n = (fl->fl_flags & FL_POSIX) ? v9fs_unlock_fids(file, fl, fids)
+					      : -E2BIG;
 		err = locks_lock_file_wait(file, fl);
-		v9fs_server_lock(file, cmd, fl);
+		if (n < 0)
+			v9fs_server_lock(file, file->private_data, cmd, fl);
+		for (i = 0; i < n; i++) {
+			v9fs_server_lock(file, fids[i], cmd, fl);
+			p9_fid_put(fids[i]);
+		}
 		return err;
 	}
 	err = locks_lock_file_wait(file, fl);
+	if (err && (fl->fl_flags & FL_FLOCK)) {
+		/* a failed conversion left no lock of this file here */
+		fl->fl_type = F_UNLCK;
+		v9fs_server_lock(file, file->private_data, F_SETLK, fl);
+		fl->fl_type = type;
+	}
 	if (err)
 		return err;
-	err = v9fs_server_lock(file, cmd, fl);
+	err = v9fs_server_lock(file, file->private_data, cmd, fl);
 	if (err == -EOPNOTSUPP)
 		return 0;
 	if (err) {

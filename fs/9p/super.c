@@ -31,7 +31,7 @@ enum {
 	OPT_CACHE, OPT_DEBUG, OPT_DFLTUID, OPT_DFLTGID, OPT_AFID,
 	OPT_NODEVMAP, OPT_NOEXTEND, OPT_POSIXACL, OPT_LOCKTIMEOUT, OPT_PORT,
 	OPT_PRIVPORT, OPT_RFDNO, OPT_WFDNO, OPT_RQ, OPT_SQ, OPT_TIMEOUT,
-	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO,
+	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO, OPT_REQTIMEOUT,
 };
 
 static const struct constant_table v9fs_versions[] = {
@@ -71,6 +71,7 @@ static const struct fs_parameter_spec v9fs_params[] = {
 	fsparam_string_empty("cachetag", OPT_CACHETAG),
 	fsparam_u32("actimeo",		OPT_ACTIMEO),
 	fsparam_flag("nocto",		OPT_NOCTO),
+	fsparam_u32("reqtimeout",	OPT_REQTIMEOUT),
 	{}
 };
 
@@ -267,6 +268,12 @@ static int v9fs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		o->nocto = true;
 		o->given |= V9FS_GIVEN_NOCTO;
 		break;
+	case OPT_REQTIMEOUT:
+		if (r.uint_32 > P9_MAX_REQ_TIMEOUT)
+			return invalfc(fc, "Bad value for 'reqtimeout': at most %u",
+				       P9_MAX_REQ_TIMEOUT);
+		o->copts.req_timeout = r.uint_32;
+		break;
 	}
 	return 0;
 }
@@ -461,6 +468,8 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",actimeo=%lu", READ_ONCE(o->actimeo) / HZ);
 	if (o->nocto)
 		seq_puts(m, ",nocto");
+	if (o->copts.req_timeout)
+		seq_printf(m, ",reqtimeout=%u", o->copts.req_timeout);
 	return 0;
 }
 

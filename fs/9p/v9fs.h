@@ -278,6 +278,7 @@ struct p9_fid *v9fs_attach(struct v9fs_sb *v9s, kuid_t uid);
 void v9fs_open_fid_add(struct inode *inode, struct p9_fid *fid);
 void v9fs_open_fid_del(struct inode *inode, struct p9_fid *fid);
 void v9fs_inode_drop_fids(struct inode *inode);
+void v9fs_forget_walked_fids(struct inode *inode);
 
 /* dir.c */
 extern const struct file_operations v9fs_dir_fops;

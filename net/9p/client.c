@@ -441,6 +441,13 @@ struct p9_client *p9_client_create(const char *dev_name,
 		msize = clnt->maxsize;
 	}
 	clnt->msize = msize;
+	if (opts->req_timeout > P9_MAX_REQ_TIMEOUT) {
+		pr_err("reqtimeout %u is above the maximum %u\n",
+		       opts->req_timeout, P9_MAX_REQ_TIMEOUT);
+		err = -EINVAL;
+		goto close;
+	}
+	clnt->req_timeout = (unsigned long)opts->req_timeout * HZ;
 	err = p9_client_version(clnt, opts->dialect);
 	if (err)
 		goto close;

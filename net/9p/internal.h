@@ -78,6 +78,9 @@ struct p9_stats {
  * @max_zc_pages: most zero-copy pages one request may carry (0: none)
  * @msize: negotiated message size
  * @dialect: negotiated dialect
+ * @req_timeout: jiffies a synchronous caller waits for its reply (or for
+ *	a fid's flush fence) before giving up with -ETIMEDOUT; 0: no limit.
+ *	Set before the first request, constant after
  * @fids_live: allocated fids not yet released
  * @reqs_live: requests holding a tag
  * @fence_wq: woken when a fid's flush fence drops
@@ -98,6 +101,7 @@ struct p9_client {
 	unsigned int max_zc_pages;
 	u32 msize;
 	enum p9_dialect dialect;
+	unsigned long req_timeout;
 	atomic_t fids_live;
 	atomic_t reqs_live;
 	wait_queue_head_t fence_wq;

@@ -463,24 +463,46 @@ static void p9_req_abandon(struct p9_client *clnt, struct p9_req *req)
 
 /* Wait for @req, decode its reply into @r and release its tag.  Returns
  * 0, the server's error, a transport error, -EIO for a malformed reply,
- * or -EINTR on a fatal signal (the request is then flushed in the
- * background).  The caller keeps its reference either way.
+ * -EINTR on a fatal signal, or -ETIMEDOUT when the client has a request
+ * timeout and no reply came within it.  A request given up on is flushed
+ * in the background.  The caller keeps its reference either way.
+ *
+ * The timeout is this wait's own limit, not a timer: nothing but the
+ * waiter acts on it, so it needs no lock.  Giving up races with a reply
+ * (or a transport failure) completing the request at the same moment;
+ * @state decides: the waiter gives up only if it moves the request from
+ * SENT to ABANDONED (or the transport still held it unsent, ->cancel),
+ * and a completer only completes a request it moves from SENT or
+ * ABANDONED to DONE.  If the reply won, the waiter takes it as if it had
+ * come in time; if the waiter won, the reply or Rflush releases the tag
+ * later from the workqueue.
  */
 int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 		struct p9_rmsg *r)
 {
+	unsigned long tmo = clnt->req_timeout;
 	int old = P9_REQ_SENT;
+	long left;
 	int err;
 
-	if (wait_for_completion_killable(&req->done)) {
+	if (tmo)
+		left = wait_for_completion_killable_timeout(&req->done, tmo);
+	else
+		left = wait_for_completion_killable(&req->done) ? -EINTR : 1;
+	if (left <= 0) {
+		err = left ? -EINTR : -ETIMEDOUT;
 		if (clnt->trans->cancel && !clnt->trans->cancel(clnt, req) &&
-		    p9_req_complete(req, -EINTR, 0)) {
+		    p9_req_complete(req, err, 0)) {
 			p9_req_release_tag(clnt, req);
-			return -EINTR;
+			return err;
 		}
 		if (atomic_try_cmpxchg(&req->state, &old, P9_REQ_ABANDONED)) {
+			if (err == -ETIMEDOUT)
+				pr_warn_ratelimited("client %d: no reply to message type %u (tag %u) in %lu s: giving up\n",
+						    clnt->id, req->tc.type,
+						    req->tag, tmo / HZ);
 			p9_req_abandon(clnt, req);
-			return -EINTR;
+			return err;
 		}
 		/* It is being completed right now. */
 		wait_for_completion(&req->done);
@@ -564,16 +586,25 @@ void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid)
 	p9_req_submit_async(clnt, req, p9_clunk_done);
 }
 
-/* Wait until no flushed I/O is pending on @fid. */
+/* Wait until no flushed I/O is pending on @fid: -EINTR on a fatal
+ * signal, -EIO if the client died, -ETIMEDOUT after the client's request
+ * timeout (the flushed request's server never answered).
+ */
 int p9_fid_fence_wait(struct p9_fid *fid)
 {
 	struct p9_client *clnt = fid->clnt;
+	unsigned long tmo = clnt->req_timeout;
+	long left;
 
 	if (!atomic_read(&fid->fence))
 		return 0;
-	if (wait_event_killable(clnt->fence_wq,
-				!atomic_read(&fid->fence) ||
-				READ_ONCE(clnt->dead)))
+	left = wait_event_killable_timeout(clnt->fence_wq,
+					   !atomic_read(&fid->fence) ||
+					   READ_ONCE(clnt->dead),
+					   tmo ?: MAX_SCHEDULE_TIMEOUT);
+	if (left < 0)
 		return -EINTR;
-	return READ_ONCE(clnt->dead) ? -EIO : 0;
+	if (READ_ONCE(clnt->dead))
+		return -EIO;
+	return left ? 0 : -ETIMEDOUT;
 }

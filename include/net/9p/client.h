@@ -67,13 +67,20 @@ struct p9_fid {
  * @msize: requested maximum message size, 0 for the default
  * @dialect: requested dialect; the client falls back to what the server
  *	offers
+ * @req_timeout: seconds a caller waits for a reply before its request
+ *	fails with -ETIMEDOUT and is flushed; 0 waits as long as it takes
+ *	(mount option reqtimeout=; transport independent)
  * @fd: options of the fd/tcp/unix transports
  * @rdma: options of the rdma transport
  */
+/* The largest reqtimeout= (seconds): a day. */
+#define P9_MAX_REQ_TIMEOUT	86400
+
 struct p9_client_opts {
 	const char *trans;
 	unsigned int msize;
 	enum p9_dialect dialect;
+	unsigned int req_timeout;
 	struct {
 		int rfd;
 		int wfd;

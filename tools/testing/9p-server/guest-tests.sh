@@ -368,7 +368,8 @@ fi
 # suite_diod TRANS GLOBS: diod exports a fresh tmpfs directory; mount it
 # over TRANS as the virtio suites do (9p2000.L, cache=none, msize=512000:
 # diod settles for 65536) and run the selftests named by GLOBS on it with
-# run-suite.sh --mounted.  Each selftest is
+# run-suite.sh --mounted, as model "diod" (xfail.conf lists what diod
+# cannot do under that model; t_unlinked then skips on a clean ENOENT).  Each selftest is
 # one result here, "diod TRANS suite: t_NAME"; then the umount.
 suite_diod() {
 	local trans=$1 tests=$2 name="diod $1 suite" dir=$W/suite-$1 where dev opts
@@ -384,9 +385,13 @@ suite_diod() {
 	fi
 	rm -rf "$dir"
 	mkdir -p "$dir/export" "$dir/mnt"
+	# t_io's large file: 64 MiB over tcp; the unix transport differs
+	# only in how it connects, 16 MiB there keeps make check's budget
+	local large_mb=${V9FS_IO_LARGE_MB:-64}
 	case $trans in
 	tcp) where=127.0.0.1:5644 dev=127.0.0.1 opts=trans=tcp,port=5644 ;;
-	unix) where=$dir/sock dev=$dir/sock opts=trans=unix ;;
+	unix) where=$dir/sock dev=$dir/sock opts=trans=unix
+		large_mb=${V9FS_IO_LARGE_MB:-16} ;;
 	*) notok "$name: unknown transport"; return ;;
 	esac
 	opts+=",version=9p2000.L,cache=none,msize=512000,aname=$dir/export"
@@ -420,9 +425,10 @@ suite_diod() {
 			echo "    $line"
 		fi
 	done < <(V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000} \
+		V9FS_IO_LARGE_MB=$large_mb \
 		"$SELFTESTS/run-suite.sh" --client "$CLIENT" \
 		--timeout "${V9FS_TEST_TIMEOUT:-300}" --bindir "$BINDIR" \
-		-c "mounted=$dir/mnt name=diod-$trans hostdir=$dir/export version=9p2000.L cache=none msize=512000 tests=$tests" 2>&1)
+		-c "mounted=$dir/mnt name=diod-$trans hostdir=$dir/export version=9p2000.L cache=none msize=512000 model=diod tests=$tests" 2>&1)
 	[ $nres -gt 0 ] || notok "$name: run-suite.sh gave no result"
 	kill -0 "$DPID" 2>/dev/null || diag "$name: diod died; see $dir/diod.log"
 	if umnt_at "$dir/mnt"; then ok "$name: umount"; else notok "$name: umount"; fi
@@ -552,6 +558,133 @@ if want "$name"; then
 		notok "$name: mount"
 	fi
 	srv_stop
+fi
+
+# A server that is alive but never answers (p9srv --fault stall: its TCP
+# stack still acknowledges, so 9pnet_fd's tcp_timeout cannot fire).
+# Without a request timeout (the default, as in mainline) a reader waits
+# killably: SIGKILL ends it, umount -f fails the rest with EIO, umount -l
+# detaches a mount kept busy.  With reqtimeout=S every request gives up
+# after S seconds with ETIMEDOUT (and is flushed), and umount -f fails
+# the rest at once.
+name="stall: SIGKILL ends a reader, umount -f fails the rest, umount -l works"
+if want "$name"; then
+	t00=$SECONDS
+	reset_export
+	srv_start --tcp 127.0.0.1:5652 --fault stall --after 3
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5652,version=9p2000.L 127.0.0.1 $MNT; then
+		verdict=ok
+		(cd $MNT && cat mid >/dev/null) 2>$W/r1.err &
+		r1=$!
+		(cd $MNT && cat hello dir/f1 >/dev/null) 2>$W/r2.err &
+		r2=$!
+		# kept open, so the umount -f finds the mount busy
+		(exec 7<$MNT/dir; sleep 600) 2>/dev/null &
+		r3=$!
+		sleep 2
+		kill -0 $r1 2>/dev/null || verdict="reader 1 did not block"
+		kill -9 $r1
+		t0=$(date +%s)
+		for _ in $(seq 50); do kill -0 $r1 2>/dev/null || break; sleep 0.2; done
+		kill -0 $r1 2>/dev/null && verdict="SIGKILL did not end a stalled reader"
+		diag "stall: SIGKILL'd reader gone after $(($(date +%s) - t0)) s"
+		timeout -s KILL $UMOUNT_TIMEOUT umount -c -f $MNT 2>/dev/null
+		diag "stall: umount -f rc $?"
+		t0=$(date +%s)
+		for _ in $(seq $((FAIL_TIMEOUT * 5))); do kill -0 $r2 2>/dev/null || break; sleep 0.2; done
+		if kill -0 $r2 2>/dev/null; then
+			verdict="a reader survived umount -f"
+			kill -9 $r2
+		fi
+		wait $r2
+		rc=$?
+		diag "stall: after umount -f reader 2 rc $rc after $(($(date +%s) - t0)) s: $(tr '\n' ' ' <$W/r2.err)"
+		[ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="$verdict; reader 2 rc $rc after umount -f"
+		if mounted; then
+			timeout -s KILL $UMOUNT_TIMEOUT umount -c -l $MNT || verdict="$verdict; umount -l failed"
+		fi
+		mounted && verdict="$verdict; still mounted"
+		kill -9 $r3 2>/dev/null
+		wait $r1 $r3 2>/dev/null
+		diag "stall: took $((SECONDS - t00)) s"
+		if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+	else
+		notok "$name: mount"
+	fi
+	srv_stop
+fi
+
+name="stall: reqtimeout=2 fails requests with ETIMEDOUT, umount -f works"
+if want "$name"; then
+	t00=$SECONDS
+	reset_export
+	srv_start --tcp 127.0.0.1:5653 --fault stall --after 3
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,reqtimeout=2 127.0.0.1 $MNT; then
+		verdict=ok
+		grep -q " $MNT 9p .*,reqtimeout=2" /proc/mounts ||
+			verdict="reqtimeout=2 not in /proc/mounts"
+		t0=$(date +%s)
+		err=$(cd $MNT && timeout -s KILL $FAIL_TIMEOUT cat mid 2>&1 >/dev/null)
+		rc=$?
+		t1=$(date +%s)
+		diag "reqtimeout: rc $rc after $((t1 - t0)) s: $(echo "$err" | head -n 2 | tr '\n' ' ')"
+		if [ $rc -eq 0 ] || [ $rc -eq 137 ]; then
+			verdict="$verdict; reader rc $rc"
+		elif ! echo "$err" | grep -q 'timed out'; then
+			verdict="$verdict; not ETIMEDOUT: $(echo "$err" | head -n 1)"
+		fi
+		# the mount stays; a later request gives up too, after ~2 s
+		t0=$(date +%s)
+		err=$(timeout -s KILL $FAIL_TIMEOUT stat $MNT/hello 2>&1 >/dev/null)
+		rc=$?
+		diag "reqtimeout: later stat rc $rc after $(($(date +%s) - t0)) s: $err"
+		{ [ $rc -ne 0 ] && [ $rc -ne 137 ] && echo "$err" | grep -q 'timed out'; } ||
+			verdict="$verdict; later stat rc $rc: $err"
+		# -f: fail the clunks at once rather than wait out their grace
+		timeout -s KILL $UMOUNT_TIMEOUT umount -c -f $MNT ||
+			verdict="$verdict; umount -f failed"
+		mounted && { umnt; verdict="$verdict; still mounted"; }
+		diag "reqtimeout: stalled server: took $((SECONDS - t00)) s"
+		if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+	else
+		notok "$name: mount"
+	fi
+	srv_stop
+fi
+
+# reqtimeout= on a server that answers: a request it holds (a read of a
+# "block" file) fails with ETIMEDOUT and is flushed (p9srv answers the
+# Tflush), the mount stays usable; a value above a day is refused.
+name="reqtimeout: a held request times out and is flushed, the mount stays usable"
+if want "$name"; then
+	t00=$SECONDS
+	reset_export
+	verdict=ok
+	mount -t 9p -o trans=tcp,port=5653,reqtimeout=86401 127.0.0.1 $MNT 2>/dev/null &&
+		{ umnt; verdict="reqtimeout=86401 mounted"; }
+	srv_start --tcp 127.0.0.1:5653
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,reqtimeout=2 127.0.0.1 $MNT; then
+		t0=$SECONDS
+		err=$(timeout -s KILL $FAIL_TIMEOUT cat $MNT/block 2>&1)
+		rc=$?
+		diag "reqtimeout: read of block: rc $rc after $((SECONDS - t0)) s: $err"
+		{ [ $rc -ne 0 ] && [ $rc -ne 137 ] && echo "$err" | grep -q 'timed out'; } ||
+			verdict="$verdict; read of block rc $rc: $err"
+		{ [ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello)" = hello ] &&
+			timeout -s KILL $OPS_TIMEOUT cmp $MNT/mid $EXP/mid &&
+			timeout -s KILL $OPS_TIMEOUT cp $MNT/mid $MNT/mid2 &&
+			cmp $EXP/mid $EXP/mid2; } ||
+			verdict="$verdict; I/O after the timeout"
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="$verdict; mount"
+	fi
+	srv_stop
+	diag "reqtimeout: took $((SECONDS - t00)) s"
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
 # The server dies under a busy mount: everything fails promptly.

@@ -115,6 +115,55 @@ static void hardlink_nlink(void)
 	       (unsigned long)a.st_nlink, (long long)a.st_size);
 }
 
+/*
+ * A file first reached through one of its hard links, whose name is then
+ * unlinked or renamed away, stays usable through its other names.  A
+ * path-based server (diod, QEMU) resolves an unopened fid by the name it
+ * was walked through, so a client must stop using a fid walked through a
+ * name that is gone.  An inotify watch keeps the inode (and what the
+ * client keeps with it) alive between the steps without an open file.
+ */
+static void hardlink_gone_name(void)
+{
+	struct stat a;
+	char buf[8];
+	int ifd;
+
+	CHECK(t_put("f", "abc", 3) == 0);
+	CHECK(link("f", "g") == 0);
+	CHECK(t_put("p", "pqr", 3) == 0);
+	CHECK(link("p", "q") == 0);
+	ifd = inotify_init1(IN_CLOEXEC);
+	CHECK(ifd >= 0);
+	/* reach f's file through g first, then remove g */
+	CHECK(inotify_add_watch(ifd, "g", IN_ATTRIB) >= 0);
+	CHECK(stat("g", &a) == 0);
+	CHECK(unlink("g") == 0);
+	CHECK(stat("f", &a) == 0);
+	CHECKF(a.st_nlink == 1, "f: nlink %lu after unlink(g), want 1",
+	       (unsigned long)a.st_nlink);
+	CHECK(chmod("f", 0640) == 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK(t_get("f", buf, sizeof(buf)) == 3);
+	CHECKF(!memcmp(buf, "abc", 3), "f reads '%s'", buf);
+	/* reach p's file through q first, then rename q away */
+	CHECK(inotify_add_watch(ifd, "q", IN_ATTRIB) >= 0);
+	CHECK(stat("q", &a) == 0);
+	CHECK(mkdir("d", 0755) == 0);
+	CHECK(rename("q", "d/r") == 0);
+	CHECK(stat("p", &a) == 0);
+	CHECKF(a.st_nlink == 2, "p: nlink %lu, want 2",
+	       (unsigned long)a.st_nlink);
+	CHECK(chmod("p", 0600) == 0);
+	CHECK(stat("d/r", &a) == 0);
+	CHECKF((a.st_mode & 0777) == 0600, "d/r: mode %o after chmod(p)",
+	       a.st_mode & 0777);
+	memset(buf, 0, sizeof(buf));
+	CHECK(t_get("p", buf, sizeof(buf)) == 3);
+	CHECKF(!memcmp(buf, "pqr", 3), "p reads '%s'", buf);
+	close(ifd);
+}
+
 /* Wait for an inotify event with mask bits `want` on wd; returns 1/0/-1. */
 static int wait_event(int ifd, int wd, uint32_t want, const char *name)
 {
@@ -227,6 +276,7 @@ int main(void)
 	t_run("same_ino_twice", same_ino_twice);
 	t_run("distinct_inos", distinct_inos);
 	t_run("hardlink_nlink", hardlink_nlink);
+	t_run("hardlink_gone_name", hardlink_gone_name);
 	t_run("inotify_same_path", inotify_same_path);
 	t_run("inotify_via_hardlink", inotify_via_hardlink);
 	t_run("inotify_dir", inotify_dir);

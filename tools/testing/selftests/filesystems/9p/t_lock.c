@@ -274,6 +274,76 @@ static void release_on_close(void)
 	close(fd);
 }
 
+/*
+ * Whether the server holds a lock on the export's file @name: diod keeps a
+ * granted Tlock as flock(2) on the file it opened for the fid (one lock
+ * per open fid, byte ranges and proc_id ignored), so an flock() of our
+ * own on its file in the export conflicts with it.  1 held, 0 free.
+ */
+static int diod_holds(const char *name)
+{
+	char hp[4096];
+	int fd, r;
+
+	if (t_hostpath(hp, sizeof(hp), name))
+		return -1;
+	fd = open(hp, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r = flock(fd, LOCK_EX | LOCK_NB);
+	if (r == 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+		return 0;
+	}
+	r = errno == EWOULDBLOCK ? 1 : -1;
+	close(fd);
+	return r;
+}
+
+/*
+ * The server's copy of our locks follows the local ones: a forked child
+ * that inherited the descriptor and exits (the VFS then unlocks for the
+ * child, which holds nothing) must not drop the parent's lock there, and
+ * closing another descriptor of the file (which drops the process's
+ * locks) must drop it there too.  Only checked against diod, whose locks
+ * show in the export (V9FS_MODEL=diod and V9FS_HOSTDIR).
+ */
+static void server_follows_local(void)
+{
+	char hp[4096];
+	int fd, fd2, r;
+	pid_t pid;
+
+	if (strcmp(t_env("V9FS_MODEL", ""), "diod") ||
+	    t_hostpath(hp, sizeof(hp), "f"))
+		SKIP("needs diod and V9FS_HOSTDIR to see the server's locks");
+	CHECK(t_put("f", "x", 1) == 0);
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	CHECK(setlk(fd, F_SETLK, F_WRLCK, 0, 0) == 0);
+	r = diod_holds("f");
+	CHECKF(r == 1, "the server does not hold the lock (%d)", r);
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(0);	/* closes its copy of fd */
+	CHECK(t_wait(pid) == 0);
+	r = diod_holds("f");
+	CHECKF(r == 1, "a child's exit dropped the parent's lock on the server (%d)", r);
+	r = child_trylock("f", F_WRLCK, 0, 1);
+	CHECKF(r == 10, "lock of another process granted: child status %d", r);
+	r = diod_holds("f");
+	CHECKF(r == 1, "a refused child dropped the parent's lock on the server (%d)", r);
+	fd2 = open("f", O_RDONLY);
+	CHECK(fd2 >= 0);
+	CHECK(close(fd2) == 0);
+	r = diod_holds("f");
+	CHECKF(r == 0, "lock still held on the server after close of another fd (%d)", r);
+	CHECK(close(fd) == 0);
+}
+
 static void ofd_locks(void)
 {
 	int a, b;
@@ -386,6 +456,7 @@ int main(void)
 	t_run("setlkw_granted", setlkw_granted);
 	t_run("setlkw_eintr", setlkw_eintr);
 	t_run("release_on_close", release_on_close);
+	t_run("server_follows_local", server_follows_local);
 	t_run("ofd_locks", ofd_locks);
 	t_run("flock_modes", flock_modes);
 	t_run("lock_via_hardlink", lock_via_hardlink);
