@@ -296,6 +296,12 @@ static int v9fs_writepages(struct address_space *mapping,
 	long gen;
 	int err;
 
+	/*
+	 * Writeback of an inode dirty only for its times (atime after a
+	 * read) comes here too: no page to send, no fid needed.
+	 */
+	if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY))
+		return 0;
 	run.fid = v9fs_wb_fid(inode);
 	if (!run.fid) {
 		/* No writable open fid ever: nothing can have been dirtied. */
