@@ -191,10 +191,16 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		folio_mark_uptodate(folio);
 	}
 	if (copied) {
+		/*
+		 * i_rwsem is held: nobody else moves i_size up; i_lock keeps
+		 * __v9fs_apply_attr() from setting the server's size between
+		 * its look at @wgen and ours.
+		 */
+		spin_lock(&inode->i_lock);
 		atomic_long_inc(&V9I(inode)->wgen);
-		/* i_rwsem is held: nobody else moves i_size up. */
 		if (pos + copied > i_size_read(inode))
 			i_size_write(inode, pos + copied);
+		spin_unlock(&inode->i_lock);
 		folio_mark_dirty(folio);
 	}
 out:
@@ -253,6 +259,7 @@ static void v9fs_wb_flush(struct address_space *mapping,
 	iov_iter_xarray(&from, ITER_SOURCE, &mapping->i_pages, run->start,
 			run->len);
 	n = v9fs_write_full(run->fid, run->start, &from);
+	v9fs_data_changed(mapping->host);
 	run->sent = true;
 	if (n != run->len) {
 		err = n < 0 ? n : -EIO;

@@ -51,18 +51,20 @@ static struct inode *v9fs_walk_inode(struct super_block *sb,
 	struct p9_attr attr;
 	struct inode *inode;
 	struct p9_fid *fid;
+	u64 seq;
 	int err;
 
 	fid = p9_client_walk(dfid, 1, &name);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid) == -ENOENT ? NULL : ERR_CAST(fid);
 	fid->uid = dfid->uid;
+	seq = v9fs_attr_seq(sb);
 	err = p9_client_getattr(fid, V9FS_ATTR_MASK, &attr);
 	if (err) {
 		p9_fid_put(fid);
 		return ERR_PTR(err);
 	}
-	inode = v9fs_iget(sb, &attr);
+	inode = v9fs_iget(sb, &attr, seq);
 	if (IS_ERR(inode)) {
 		p9_fid_put(fid);
 		return inode;
@@ -140,6 +142,7 @@ static void v9fs_fix_gid(struct dentry *dentry, kgid_t gid)
 static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 				 struct p9_fid *ofid)
 {
+	u64 seq = v9fs_attr_seq(dir->i_sb);
 	struct p9_attr attr;
 	struct inode *inode;
 	int err;
@@ -147,7 +150,7 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	err = p9_client_getattr(ofid, V9FS_ATTR_MASK, &attr);
 	if (err)
 		return err;
-	inode = v9fs_iget(dir->i_sb, &attr);
+	inode = v9fs_iget(dir->i_sb, &attr, seq);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	dentry->d_time = jiffies;

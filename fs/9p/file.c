@@ -315,6 +315,7 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 			return ret;
 	}
 	ret = v9fs_write_full(file->private_data, pos, from);
+	v9fs_data_changed(inode);
 	if (ret > 0) {
 		end = pos + ret;
 		/* The local cache (cache=fscache) has the old data too. */

@@ -110,13 +110,13 @@ static struct timespec64 v9fs_time(u64 sec, u64 nsec)
  * checked, so a new size or mtime is no reason to drop them.
  */
 static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
-			     bool ours)
+			     u64 seq, bool ours)
 {
 	struct v9fs_sb *v9s = V9SB(inode->i_sb);
 	struct v9fs_inode *v9i = V9I(inode);
 	struct address_space *mapping = inode->i_mapping;
 	u64 valid = attr->valid;
-	bool changed = false, local;
+	bool changed = false, local, raced;
 	struct timespec64 mt;
 	loff_t size;
 	kuid_t uid;
@@ -128,17 +128,20 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 		return -ESTALE;
 	}
 
+	spin_lock(&inode->i_lock);
 	/*
 	 * While writeback has data the server has not seen, the size and
-	 * mtime kept here are the file's; the server's are behind.
+	 * mtime kept here are the file's; the server's are behind.  So they
+	 * are if one of our changes reached the server after this reply's
+	 * request left: the server may have answered before it.
 	 */
-	local = S_ISREG(inode->i_mode) && (v9s->cf & V9FS_CF_WRITE) &&
-		(atomic_long_read(&v9i->wgen) !=
-		 atomic_long_read(&v9i->wgen_sent) ||
-		 mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ||
-		 mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK));
-
-	spin_lock(&inode->i_lock);
+	raced = S_ISREG(inode->i_mode) && v9i->wseq > seq;
+	local = raced ||
+		(S_ISREG(inode->i_mode) && (v9s->cf & V9FS_CF_WRITE) &&
+		  (atomic_long_read(&v9i->wgen) !=
+		   atomic_long_read(&v9i->wgen_sent) ||
+		   mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ||
+		   mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK)));
 	if (valid & P9_GETATTR_MODE) {
 		umode_t mode = (inode->i_mode & S_IFMT) |
 			       (attr->mode & S_IALLUGO);
@@ -211,23 +214,44 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	} else if (changed && ours && S_ISREG(inode->i_mode)) {
 		v9fs_cache_rebase(inode);
 	}
-	return 0;
+	return raced;
 }
 
 /**
  * v9fs_apply_attr - update an inode from attributes the server sent
  * @inode: the inode
  * @attr: the attributes; fields not in @attr->valid are left alone
+ * @seq: v9fs_attr_seq() from before the request for @attr was sent
  *
  * If the file's size or mtime moved since its cached pages were read,
  * they are dropped.
  *
- * Return: 0, or -ESTALE if the file type changed (the inode is then
+ * Return: 0; 1 if size and mtime were left alone because one of our
+ * changes to the file overtook the reply (the attributes are then not to
+ * be cached); or -ESTALE if the file type changed (the inode is then
  * marked stale).
  */
-int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
+int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr, u64 seq)
 {
-	return __v9fs_apply_attr(inode, attr, false);
+	return __v9fs_apply_attr(inode, attr, seq, false);
+}
+
+/**
+ * v9fs_data_changed - one of our changes to a file's data or size is done
+ * @inode: the inode
+ *
+ * Called when the server has answered a Twrite or a size change: replies
+ * to attribute reads sent before this must not set the size or mtime.
+ */
+void v9fs_data_changed(struct inode *inode)
+{
+	struct v9fs_inode *v9i = V9I(inode);
+	u64 seq = atomic64_inc_return(&V9SB(inode->i_sb)->wseq);
+
+	spin_lock(&inode->i_lock);
+	if (seq > v9i->wseq)
+		v9i->wseq = seq;
+	spin_unlock(&inode->i_lock);
 }
 
 /**
@@ -243,11 +267,12 @@ int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr)
  */
 void v9fs_data_written(struct inode *inode, struct p9_fid *fid)
 {
+	u64 seq = v9fs_attr_seq(inode->i_sb);
 	struct p9_attr attr;
 
 	if (p9_client_getattr(fid, V9FS_ATTR_MASK, &attr))
 		return;
-	if (!__v9fs_apply_attr(inode, &attr, true))
+	if (!__v9fs_apply_attr(inode, &attr, seq, true))
 		v9fs_mark_fresh(inode);
 }
 
@@ -273,7 +298,8 @@ static void v9fs_set_ops(struct inode *inode, bool nodevmap)
 			inode->i_fop = &v9fs_file_fops;
 			inode->i_mapping->a_ops = &v9fs_aops;
 		} else {
-			inode->i_op = &v9fs_special_iops;
+			/* Same attribute operations as a regular file. */
+			inode->i_op = &v9fs_file_iops;
 			init_special_inode(inode, inode->i_mode,
 					   inode->i_rdev);
 		}
@@ -286,10 +312,12 @@ static void v9fs_set_ops(struct inode *inode, bool nodevmap)
  * @sb: the super block
  * @attr: the file's attributes from p9_client_getattr() (qid and mode
  *	must be valid)
+ * @seq: v9fs_attr_seq() from before @attr was asked for
  *
  * Return: a referenced inode (found and updated, or new), or an ERR_PTR.
  */
-struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr)
+struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr,
+			u64 seq)
 {
 	struct p9_attr *a = (struct p9_attr *)attr;
 	struct inode *inode;
@@ -306,8 +334,8 @@ struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr)
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	if (!(inode->i_state & I_NEW)) {
-		err = v9fs_apply_attr(inode, attr);
-		if (err) {
+		err = v9fs_apply_attr(inode, attr, seq);
+		if (err < 0) {
 			iput(inode);
 			return ERR_PTR(err);
 		}
@@ -319,7 +347,7 @@ struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr)
 	set_nlink(inode, 1);
 	inode->i_uid = V9SB(sb)->o.dfltuid;
 	inode->i_gid = V9SB(sb)->o.dfltgid;
-	v9fs_apply_attr(inode, attr);
+	v9fs_apply_attr(inode, attr, seq);
 	v9fs_netfs_init(inode);
 	v9fs_cache_inode_get(inode);
 	v9fs_set_ops(inode, V9SB(sb)->o.nodevmap);
@@ -338,6 +366,7 @@ int v9fs_refresh(struct inode *inode, struct dentry *dentry)
 {
 	struct p9_attr attr;
 	struct p9_fid *fid;
+	u64 seq;
 	int err;
 
 	if (v9fs_is_stale(inode))
@@ -345,14 +374,15 @@ int v9fs_refresh(struct inode *inode, struct dentry *dentry)
 	fid = v9fs_attr_fid(inode, dentry);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
+	seq = v9fs_attr_seq(inode->i_sb);
 	err = p9_client_getattr(fid, V9FS_ATTR_MASK, &attr);
 	p9_fid_put(fid);
 	if (err)
 		return err;
-	err = v9fs_apply_attr(inode, &attr);
+	err = v9fs_apply_attr(inode, &attr, seq);
 	if (!err && v9fs_cached(inode, V9FS_CF_META))
 		v9fs_mark_fresh(inode);
-	return err;
+	return err < 0 ? err : 0;
 }
 
 /**
@@ -616,6 +646,8 @@ int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 				p9_fid_put(fid);
 			}
 		}
+		if (pia.valid & P9_ATTR_SIZE)
+			v9fs_data_changed(inode);
 		if (err)
 			return err;
 	}
@@ -714,13 +746,4 @@ const struct inode_operations v9fs_symlink_iops = {
 	.getattr	= v9fs_getattr,
 	.setattr	= v9fs_setattr,
 	.listxattr	= v9fs_listxattr,
-};
-
-const struct inode_operations v9fs_special_iops = {
-	.getattr	= v9fs_getattr,
-	.setattr	= v9fs_setattr,
-	.permission	= v9fs_permission,
-	.listxattr	= v9fs_listxattr,
-	.get_acl	= v9fs_get_acl,
-	.set_acl	= v9fs_set_acl,
 };

@@ -351,6 +351,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	 * applied to a new inode before that must find none.
 	 */
 	netfs_inode_init(&v9i->netfs, NULL);
+	v9i->wseq = 0;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
 	v9i->wb_fid = NULL;
@@ -565,6 +566,7 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	v9s->o = *o;
 	memset(o, 0, sizeof(*o));
 	init_rwsem(&v9s->rename_sem);
+	atomic64_set(&v9s->wseq, 0);
 	strscpy(v9s->nodename, utsname()->nodename, sizeof(v9s->nodename));
 	sb->s_fs_info = v9s;
 	o = &v9s->o;
@@ -619,7 +621,7 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	err = p9_client_getattr(fid, P9_GETATTR_ALL, &attr);
 	if (err)
 		goto out_fid;
-	root = v9fs_iget(sb, &attr);
+	root = v9fs_iget(sb, &attr, 0);
 	if (IS_ERR(root)) {
 		err = PTR_ERR(root);
 		goto out_fid;

@@ -145,6 +145,10 @@ struct v9fs_opts {
  * @wsize: the most bytes writeback sends in one go (several Twrites)
  * @volume: the fscache volume of a cache=fscache mount (fs/9p/cache.c),
  *	or NULL; set in fill_super, relinquished in kill_sb
+ * @wseq: counts our changes to file data or size that reached the server
+ *	(v9fs_data_changed()); an attribute read notes it before asking
+ *	(v9fs_attr_seq()) so that a reply overtaken by one of our own
+ *	changes does not move the size or mtime back
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
@@ -153,6 +157,7 @@ struct v9fs_sb {
 	unsigned int cf;
 	size_t wsize;
 	struct rw_semaphore rename_sem;
+	atomic64_t wseq;
 	char nodename[__NEW_UTS_LEN + 1];
 };
 
@@ -176,7 +181,10 @@ struct v9fs_sb {
  *	the two differ the file's size and mtime are ours, not the server's
  * @data_mtime: the server's mtime the cached pages correspond to
  * @data_size: the server's size the cached pages correspond to
- *	(@data_mtime and @data_size under the inode's i_lock)
+ * @wseq: v9fs_sb.wseq as of our last change of this file's data or size
+ *	on the server
+ *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so are
+ *	i_size moves by buffered writes, with their @wgen increment)
  * @lock: protects @fids, @open_fids and @wb_fid
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
@@ -196,6 +204,7 @@ struct v9fs_inode {
 	atomic_long_t wgen_sent;
 	struct timespec64 data_mtime;
 	loff_t data_size;
+	u64 wseq;
 	spinlock_t lock;	/* protects fids, open_fids, wb_fid */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
@@ -231,9 +240,17 @@ extern struct kmem_cache *v9fs_inode_cachep;
 extern const struct inode_operations v9fs_dir_iops;
 extern const struct inode_operations v9fs_file_iops;
 extern const struct inode_operations v9fs_symlink_iops;
-extern const struct inode_operations v9fs_special_iops;
-struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr);
-int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr);
+struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr,
+			u64 seq);
+int v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr, u64 seq);
+void v9fs_data_changed(struct inode *inode);
+
+/* Note before an attribute read: see v9fs_sb.wseq. */
+static inline u64 v9fs_attr_seq(struct super_block *sb)
+{
+	return atomic64_read(&V9SB(sb)->wseq);
+}
+
 void v9fs_data_written(struct inode *inode, struct p9_fid *fid);
 int v9fs_refresh(struct inode *inode, struct dentry *dentry);
 void v9fs_mark_fresh(struct inode *inode);

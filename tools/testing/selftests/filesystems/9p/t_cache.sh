@@ -25,7 +25,7 @@ cache=$(sed -n 's/.*cache=\([^,]*\).*/\1/p' <<<"$opts")
 actimeo=$(sed -n 's/.*actimeo=\([0-9]*\).*/\1/p' <<<"$opts")
 ktap_note "cache=$cache actimeo=${actimeo:-none} (from $opts)"
 
-ktap_plan 13
+ktap_plan 14
 
 # Read a file as a fresh open would: one open, all of it.
 rd() { cat -- "$1" 2>&1; }
@@ -119,5 +119,28 @@ for i in 1 2 3 4 5; do
 done
 check_eq "alternating appends" "$(rd a)" "one1two1one2two2one3two3one4two4one5two5"
 
-rm -rf -- f m w w2 o s dd a
+# 12: page-cache modes keep a closed file's inode and pages: reading it
+# again (unchanged) sends no Tread.
+# treads: this mount's Tread count, from /proc/self/mountstats
+treads() {
+	awk -v m="$(realpath "$V9FS_MNT")" '
+		$1 == "device" { in_m = ($5 == m && $8 == "9p") }
+		in_m && $1 == "Tread:" { print $2; found = 1 }
+		END { if (!found) print "none" }' /proc/self/mountstats
+}
+if [[ $cache == none ]]; then
+	ktap_skip "re-read of a closed file sends no Tread" "cache=none keeps no pages"
+elif [[ $(treads) == none ]]; then
+	ktap_skip "re-read of a closed file sends no Tread" "no Tread line in mountstats"
+else
+	head -c 65536 /dev/urandom >r
+	sum=$(cksum <r)
+	cat r >/dev/null
+	before=$(treads)
+	got=$(cksum <r; cksum <r)
+	check_eq "re-read of a closed file sends no Tread" \
+		"$got / Tread $(treads)" "$sum"$'\n'"$sum / Tread $before"
+fi
+
+rm -rf -- f m w w2 o s dd a r
 ktap_finish

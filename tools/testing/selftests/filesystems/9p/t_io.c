@@ -7,6 +7,7 @@
  *
  * Env: V9FS_IO_LARGE_MB (default 64): size of the large-file subtest.
  */
+#include <stdbool.h>
 #include <sys/sendfile.h>
 #include <sys/uio.h>
 #include "t_common.h"
@@ -118,20 +119,68 @@ static void o_append(void)
 
 /* Records are "wW rRRRR ....\n" of REC bytes. */
 #define REC 64
-static void append_concurrent(void)
+enum { NW = 4, NR = 150 };
+
+/*
+ * NW processes append NR records each to "log"; with @sync_every, each
+ * fsyncs after that many records (so writeback and the attribute reads
+ * that follow it overlap other appenders); with @watch, another process
+ * stats the file meanwhile and fails if the size it sees ever shrinks.
+ * Returns 0, or fails the subtest.
+ */
+static int t_failed(int line, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int t_failed(int line, const char *fmt, ...)
 {
-	enum { NW = 4, NR = 150 };
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t_fail_at(__FILE__, line, "%s", buf);
+	return -1;
+}
+
+static int append_run(int sync_every, bool watch)
+{
 	static char data[NW * NR * REC + 1];
 	int counts[NW][NR];
-	pid_t pids[NW];
+	pid_t pids[NW], watcher = -1;
+	int pfd[2] = { -1, -1 };
 	ssize_t n;
 	int w, r;
 
-	CHECK(t_put("log", "", 0) == 0);
+	if (t_put("log", "", 0) || (watch && pipe(pfd)))
+		return t_failed(__LINE__, "setup: %s", t_errname(errno));
 	fflush(stdout);
+	if (watch) {
+		watcher = fork();
+		if (watcher < 0)
+			return t_failed(__LINE__, "fork: %s", t_errname(errno));
+		if (watcher == 0) {
+			off_t last = 0;
+			struct stat st;
+			char c;
+
+			close(pfd[1]);
+			fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+			/* until the parent closes the pipe */
+			while (read(pfd[0], &c, 1) < 0 && errno == EAGAIN) {
+				if (stat("log", &st))
+					_exit(2);
+				if (st.st_size < last)
+					_exit(3);
+				last = st.st_size;
+			}
+			_exit(0);
+		}
+		close(pfd[0]);
+	}
 	for (w = 0; w < NW; w++) {
 		pids[w] = fork();
-		CHECK(pids[w] >= 0);
+		if (pids[w] < 0)
+			return t_failed(__LINE__, "fork: %s", t_errname(errno));
 		if (pids[w] == 0) {
 			int fd = open("log", O_WRONLY | O_APPEND);
 			char rec[REC];
@@ -145,32 +194,60 @@ static void append_concurrent(void)
 				rec[REC - 1] = '\n';
 				if (write(fd, rec, REC) != REC)
 					_exit(3);
+				if (sync_every && r % sync_every == 0 && fsync(fd))
+					_exit(4);
 			}
-			_exit(close(fd) ? 4 : 0);
+			_exit(close(fd) ? 5 : 0);
 		}
 	}
 	for (w = 0; w < NW; w++) {
 		int st = t_wait(pids[w]);
 
-		CHECKF(st == 0, "appender %d exited %d", w, st);
+		if (st)
+			return t_failed(__LINE__, "appender %d exited %d", w, st);
+	}
+	if (watch) {
+		close(pfd[1]);
+		r = t_wait(watcher);
+		if (r)
+			return t_failed(__LINE__, "watcher exited %d (3: the size went backwards)", r);
 	}
 	n = t_get("log", data, sizeof(data));
-	CHECKF(n == NW * NR * REC, "log has %zd bytes, want %d (records lost)",
-	       n, NW * NR * REC);
+	if (n != NW * NR * REC)
+		return t_failed(__LINE__, "log has %zd bytes, want %d (records lost)",
+				 n, NW * NR * REC);
 	memset(counts, 0, sizeof(counts));
 	for (ssize_t off = 0; off < n; off += REC) {
 		char *p = data + off;
 
-		CHECKF(p[0] == 'w' && p[REC - 1] == '\n' &&
-		       sscanf(p, "w%d r%d", &w, &r) == 2 && w >= 0 && w < NW &&
-		       r >= 0 && r < NR && p[REC - 2] == 'a' + w,
-		       "torn record at offset %zd: '%.20s'", off, p);
+		if (!(p[0] == 'w' && p[REC - 1] == '\n' &&
+		      sscanf(p, "w%d r%d", &w, &r) == 2 && w >= 0 && w < NW &&
+		      r >= 0 && r < NR && p[REC - 2] == 'a' + w))
+			return t_failed(__LINE__, "torn record at offset %zd: '%.20s'",
+					 off, p);
 		counts[w][r]++;
 	}
 	for (w = 0; w < NW; w++)
 		for (r = 0; r < NR; r++)
-			CHECKF(counts[w][r] == 1, "record w%d r%d seen %d times",
-			       w, r, counts[w][r]);
+			if (counts[w][r] != 1)
+				return t_failed(__LINE__, "record w%d r%d seen %d times",
+						 w, r, counts[w][r]);
+	return 0;
+}
+
+static void append_concurrent(void)
+{
+	append_run(0, false);
+}
+
+/*
+ * Regression: an attribute reply the server made before one of our
+ * writes completed, applied after it, moved i_size back, and the next
+ * append landed inside data already written (cache=mmap, records lost).
+ */
+static void append_vs_stat(void)
+{
+	append_run(8, true);
 }
 
 static void rw_patterns(void)
@@ -698,6 +775,7 @@ int main(void)
 	t_run("o_trunc", o_trunc);
 	t_run("o_append", o_append);
 	t_run("append_concurrent", append_concurrent);
+	t_run("append_vs_stat", append_vs_stat);
 	t_run("rw_patterns", rw_patterns);
 	t_run("two_fds_coherent", two_fds_coherent);
 	t_run("large_file", large_file);

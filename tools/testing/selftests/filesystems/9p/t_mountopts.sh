@@ -27,7 +27,7 @@ restore() {
 }
 trap restore EXIT
 
-ktap_plan 38
+ktap_plan 41
 
 # the options of the scratch mount, as /proc/mounts shows them
 shown() { awk -v m="$M" '$2 == m { print $4 }' /proc/mounts; }
@@ -173,4 +173,37 @@ else
 	ktap_fail "remount refuses another cache mode" "mount failed"
 	ktap_fail "remount refuses another version" "mount failed"
 fi
+
+# close-to-open and nocto, as behaviour: the scratch mount (cache=loose,
+# a long actimeo) reads a file, the suite's mount (the other writer, same
+# export) changes it in place, the scratch mount opens it again.  With
+# close-to-open the open asks the server and sees the change; with nocto
+# it keeps serving what it cached, as Linux's cache=loose does.
+rel=${PWD#"$V9FS_MNT"}
+# cto_case NAME OPTS WANT: WANT is what the re-open must read
+cto_case() {
+	local name=$1 opts=$2 want=$3 got
+	printf 'old version' >cto
+	if ! mount -t 9p -o "$base,cache=loose,actimeo=600$opts" "$V9FS_TAG2" "$M"; then
+		ktap_fail "$name" "mount failed"
+		return
+	fi
+	got=$(cat "$M$rel/cto" 2>&1)
+	printf 'NEW VERSION' >cto
+	got+=" / $(cat "$M$rel/cto" 2>&1)"
+	umount "$M"
+	check_eq "$name" "$got" "old version / $want"
+}
+cto_case "close-to-open: re-open sees another writer's change" "" "NEW VERSION"
+cto_case "nocto: re-open serves the cached data" ",nocto" "old version"
+# nocto: close does not flush, sync(1) does
+if mount -t 9p -o "$base,cache=loose,nocto" "$V9FS_TAG2" "$M"; then
+	printf 'written with nocto' >"$M$rel/nc"
+	sync
+	check_eq "nocto: data reaches the server by sync" "$(cat nc 2>&1)" "written with nocto"
+	umount "$M"
+else
+	ktap_fail "nocto: data reaches the server by sync" "mount failed"
+fi
+rm -f cto nc
 ktap_finish
