@@ -31,6 +31,8 @@ PKGS=(
 	# (soft-RoCE/siw user space), scripting
 	diod attr acl fio e2fsprogs strace python3 sqlite3 iproute2
 	rdma-core ibverbs-utils rdmacm-utils librdmacm-dev libibverbs-dev
+	# cache=fscache: the cache daemon (t_fscache.sh)
+	cachefilesd
 	# the debug kernel (tools/testing/vm/debug-kernel/build.sh)
 	flex bison bc libelf-dev libssl-dev dwarves rsync
 	# make bench: workloads and the chart

@@ -12,6 +12,12 @@
  * bytes, and sends each run as one stream of Twrites (several in flight,
  * zero copy from the folios) on v9fs_inode.wb_fid.
  *
+ * With cache=fscache (fs/9p/cache.c) netfs also reads from the local cache
+ * and copies what it fetched from the server there; writeback copies what
+ * it sent to the server there too.  A folio being copied to the cache is
+ * marked PG_fscache until the copy is done: it must not be released,
+ * invalidated or written to meanwhile, so those paths wait for it.
+ *
  * Fids: a read request holds a reference to a readable open fid (the
  * file's own, or another open file's of the same inode) from init_request
  * to free_request.  Writeback takes a reference to wb_fid for each run.
@@ -19,10 +25,12 @@
 #define pr_fmt(fmt) "9p: " fmt
 
 #include <linux/fs.h>
+#include <linux/fscache.h>
 #include <linux/mm.h>
 #include <linux/netfs.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/uio.h>
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
@@ -132,6 +140,9 @@ static const struct netfs_request_ops v9fs_netfs_ops = {
 	.init_request	= v9fs_init_request,
 	.free_request	= v9fs_free_request,
 	.issue_read	= v9fs_issue_read,
+#ifdef CONFIG_9P_FSCACHE
+	.begin_cache_operation = v9fs_begin_cache_operation,
+#endif
 };
 
 /**
@@ -211,8 +222,15 @@ struct v9fs_wb_run {
 	loff_t start;
 	size_t len;
 	bool sent;
+	bool caching;
 	int err;
 };
+
+/* Copy a run to the cache as well (cache=fscache with a cache bound)? */
+static bool v9fs_wb_caching(struct inode *inode)
+{
+	return fscache_cookie_enabled(netfs_i_cookie(&V9I(inode)->netfs));
+}
 
 static struct p9_fid *v9fs_wb_fid(struct inode *inode)
 {
@@ -248,6 +266,14 @@ static void v9fs_wb_flush(struct address_space *mapping,
 		mapping_set_error(mapping, err);
 		if (!run->err)
 			run->err = err;
+		fscache_clear_page_bits(mapping, run->start, run->len,
+					run->caching);
+	} else {
+		/* What the server now has goes to the cache; PG_fscache ends. */
+		fscache_write_to_cache(netfs_i_cookie(&V9I(mapping->host)->netfs),
+				       mapping, run->start, run->len,
+				       i_size_read(mapping->host), NULL, NULL,
+				       run->caching);
 	}
 	for (i = 0; i < run->nr; i++)
 		folio_end_writeback(run->folios[i]);
@@ -274,7 +300,11 @@ static int v9fs_wb_folio(struct page *page, struct writeback_control *wbc,
 	len = min_t(loff_t, folio_size(folio), size - pos);
 	if (run->nr && (pos != run->start + run->len || run->nr == run->max))
 		v9fs_wb_flush(mapping, run);
+	/* An earlier copy of it to the cache must be done first. */
+	folio_wait_fscache(folio);
 	folio_start_writeback(folio);
+	if (run->caching)
+		folio_start_fscache(folio);
 	folio_unlock(folio);
 	if (!run->nr)
 		run->start = pos;
@@ -316,6 +346,7 @@ static int v9fs_writepages(struct address_space *mapping,
 		run.max = 1;
 		run.folios = &one;
 	}
+	run.caching = v9fs_wb_caching(inode);
 	gen = atomic_long_read(&v9i->wgen);
 	err = write_cache_pages(mapping, wbc, v9fs_wb_folio, &run);
 	v9fs_wb_flush(mapping, &run);
@@ -342,6 +373,7 @@ static int v9fs_launder_folio(struct folio *folio)
 	loff_t pos = folio_pos(folio);
 	struct v9fs_wb_run run = { .max = 1 };
 
+	folio_wait_fscache(folio);
 	if (!folio_clear_dirty_for_io(folio))
 		return 0;
 	if (pos >= i_size_read(mapping->host))
@@ -356,11 +388,49 @@ static int v9fs_launder_folio(struct folio *folio)
 	run.len = min_t(loff_t, folio_size(folio),
 			i_size_read(mapping->host) - pos);
 	run.nr = 1;
+	/*
+	 * Not copied to the cache: the callers of invalidate_inode_pages2()
+	 * invalidate the cache object as well.
+	 */
 	folio_start_writeback(folio);
 	v9fs_wb_flush(mapping, &run);
 	p9_fid_put(run.fid);
 	return run.err;
 }
+
+/*
+ * The folio is leaving the page cache (truncation, invalidation): a copy
+ * of it to the cache still reads it.
+ */
+static void v9fs_invalidate_folio(struct folio *folio, size_t offset,
+				  size_t length)
+{
+	folio_wait_fscache(folio);
+}
+
+/* May the folio go (memory reclaim)?  Not while it is copied to the cache. */
+static bool v9fs_release_folio(struct folio *folio, gfp_t gfp)
+{
+	if (folio_test_fscache(folio)) {
+		if (current_is_kswapd() || !(gfp & __GFP_FS))
+			return false;
+		folio_wait_fscache(folio);
+	}
+	fscache_note_page_release(netfs_i_cookie(&V9I(folio->mapping->host)->netfs));
+	return true;
+}
+
+#ifdef CONFIG_9P_FSCACHE
+/* Dirty pages pin the cookie until write_inode, so writeback can cache. */
+static bool v9fs_dirty_folio(struct address_space *mapping,
+			     struct folio *folio)
+{
+	return fscache_dirty_folio(mapping, folio,
+				   netfs_i_cookie(&V9I(mapping->host)->netfs));
+}
+#else
+#define v9fs_dirty_folio filemap_dirty_folio
+#endif
 
 const struct address_space_operations v9fs_aops = {
 	.read_folio	= netfs_read_folio,
@@ -368,8 +438,10 @@ const struct address_space_operations v9fs_aops = {
 	.write_begin	= v9fs_write_begin,
 	.write_end	= v9fs_write_end,
 	.writepages	= v9fs_writepages,
-	.dirty_folio	= filemap_dirty_folio,
+	.dirty_folio	= v9fs_dirty_folio,
 	.launder_folio	= v9fs_launder_folio,
+	.invalidate_folio = v9fs_invalidate_folio,
+	.release_folio	= v9fs_release_folio,
 	.direct_IO	= noop_direct_IO,
 };
 

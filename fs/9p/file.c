@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) "9p: " fmt
 
 #include <linux/fs.h>
+#include <linux/fscache.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
@@ -69,6 +70,8 @@ int v9fs_finish_open_fid(struct inode *inode, struct file *file,
 {
 	file->private_data = fid;
 	v9fs_open_fid_add(inode, fid);
+	if (S_ISREG(inode->i_mode))
+		v9fs_cache_use(inode, file);
 	if (S_ISREG(inode->i_mode) && (file->f_mode & FMODE_WRITE) &&
 	    v9fs_cached(inode, V9FS_CF_WRITE))
 		v9fs_set_wb_fid(inode, fid);
@@ -162,6 +165,9 @@ int v9fs_release(struct inode *inode, struct file *file)
 		filemap_write_and_wait(inode->i_mapping);
 	if (!fid)
 		return 0;
+	/* After the writeback: the cache records the server's new state. */
+	if (S_ISREG(inode->i_mode))
+		v9fs_cache_unuse(inode);
 	v9fs_open_fid_del(inode, fid);
 	file->private_data = NULL;
 	p9_fid_put(fid);
@@ -312,6 +318,8 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	v9fs_data_changed(inode);
 	if (ret > 0) {
 		end = pos + ret;
+		/* The local cache (cache=fscache) has the old data too. */
+		v9fs_cache_changed(inode, FSCACHE_INVAL_DIO_WRITE);
 		if (mapping->nrpages)
 			invalidate_inode_pages2_range(mapping,
 						      pos >> PAGE_SHIFT,
@@ -383,10 +391,17 @@ static void v9fs_vm_close(struct vm_area_struct *vma)
 					     (vma->vm_end - vma->vm_start) - 1);
 }
 
+/* A page being copied to the local cache (PG_fscache) is not written to. */
+static vm_fault_t v9fs_page_mkwrite(struct vm_fault *vmf)
+{
+	folio_wait_fscache(page_folio(vmf->page));
+	return filemap_page_mkwrite(vmf);
+}
+
 static const struct vm_operations_struct v9fs_vm_ops = {
 	.fault		= filemap_fault,
 	.map_pages	= filemap_map_pages,
-	.page_mkwrite	= filemap_page_mkwrite,
+	.page_mkwrite	= v9fs_page_mkwrite,
 	.close		= v9fs_vm_close,
 };
 

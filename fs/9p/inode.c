@@ -206,9 +206,14 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	 * changed behind our back.  Drop the cached pages (mapped ones too)
 	 * so readers and new faults fetch the new data.
 	 */
-	if (changed && !ours && !local && S_ISREG(inode->i_mode) &&
-	    mapping->nrpages)
-		invalidate_inode_pages2(mapping);
+	if (changed && !ours && !local && S_ISREG(inode->i_mode)) {
+		/* The local cache of cache=fscache, first: pages refill from it. */
+		v9fs_cache_changed(inode, 0);
+		if (mapping->nrpages)
+			invalidate_inode_pages2(mapping);
+	} else if (changed && ours && S_ISREG(inode->i_mode)) {
+		v9fs_cache_rebase(inode);
+	}
 	return raced;
 }
 
@@ -344,6 +349,7 @@ struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr,
 	inode->i_gid = V9SB(sb)->o.dfltgid;
 	v9fs_apply_attr(inode, attr, seq);
 	v9fs_netfs_init(inode);
+	v9fs_cache_inode_get(inode);
 	v9fs_set_ops(inode, V9SB(sb)->o.nodevmap);
 	unlock_new_inode(inode);
 	return inode;
@@ -650,6 +656,8 @@ int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		truncate_setsize(inode, iattr->ia_size);
 	else if (ia & ATTR_SIZE)
 		truncate_pagecache(inode, iattr->ia_size);
+	if ((ia & ATTR_SIZE) && S_ISREG(inode->i_mode))
+		v9fs_cache_resize(inode, iattr->ia_size);
 	setattr_copy(mnt_userns, inode, iattr);
 
 	if ((ia & ATTR_MODE) && IS_POSIXACL(inode))
@@ -687,13 +695,15 @@ int v9fs_permission(struct user_namespace *mnt_userns, struct inode *inode,
  * v9fs_evict_inode - super_operations.evict_inode
  * @inode: the inode going away
  *
- * Writes back what shared mappings dirtied, then puts the inode's fids.
+ * Writes back what shared mappings dirtied, relinquishes the fscache
+ * cookie, then puts the inode's fids.
  */
 void v9fs_evict_inode(struct inode *inode)
 {
 	if (inode->i_mapping->nrpages)
 		filemap_write_and_wait(inode->i_mapping);
 	truncate_inode_pages_final(&inode->i_data);
+	v9fs_cache_inode_put(inode);
 	clear_inode(inode);
 	v9fs_inode_drop_fids(inode);
 }

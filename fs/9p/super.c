@@ -281,7 +281,8 @@ static int v9fs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 /*
  * What each cache mode does (see V9FS_CF_* in v9fs.h).  Newer kernels'
  * numeric form maps bit by bit: 0x1 file data, 0x2 and 0x8 metadata,
- * 0x4 write-back; 0x80 (fscache) adds nothing more here.
+ * 0x4 write-back; 0x80 (fscache) adds the local cache (fs/9p/cache.c),
+ * nothing more here.
  */
 static unsigned int v9fs_cache_flags(const struct v9fs_opts *o)
 {
@@ -352,6 +353,11 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	atomic_long_set(&v9i->wgen_sent, 0);
 	v9i->data_mtime = (struct timespec64){};
 	v9i->data_size = 0;
+	/*
+	 * No fscache cookie until v9fs_cache_inode_get(): the attributes
+	 * applied to a new inode before that must find none.
+	 */
+	netfs_inode_init(&v9i->netfs, NULL);
 	v9i->wseq = 0;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
@@ -521,6 +527,9 @@ static const struct super_operations v9fs_super_ops = {
 	.free_inode	= v9fs_free_inode,
 	.evict_inode	= v9fs_evict_inode,
 	.drop_inode	= v9fs_drop_inode,
+#ifdef CONFIG_9P_FSCACHE
+	.write_inode	= v9fs_cache_write_inode,
+#endif
 	.statfs		= v9fs_statfs,
 	.show_options	= v9fs_show_options,
 	.show_stats	= v9fs_show_stats,
@@ -610,6 +619,10 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (err)
 		return err;
 	v9fs_setup_io_sizes(sb);
+	/* Before the root inode: its files' cookies live in the volume. */
+	if (o->cache == V9FS_CACHE_FSCACHE ||
+	    (o->cache == V9FS_CACHE_NUMERIC && (o->cache_bits & 0x80)))
+		v9fs_cache_volume_get(v9s, fc->source);
 
 	fid = v9fs_attach(v9s, v9fs_fid_user(v9s));
 	if (IS_ERR(fid))
@@ -734,6 +747,7 @@ static void v9fs_kill_sb(struct super_block *sb)
 	kill_anon_super(sb);
 	if (!v9s)
 		return;
+	v9fs_cache_volume_put(v9s);
 	if (v9s->clnt)
 		p9_client_destroy(v9s->clnt);
 	v9fs_opts_free(&v9s->o);

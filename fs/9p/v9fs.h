@@ -143,6 +143,8 @@ struct v9fs_opts {
  * @nodename: the host name at mount time, the client id of our locks
  * @cf: V9FS_CF_* bits of the cache mode, fixed at mount time
  * @wsize: the most bytes writeback sends in one go (several Twrites)
+ * @volume: the fscache volume of a cache=fscache mount (fs/9p/cache.c),
+ *	or NULL; set in fill_super, relinquished in kill_sb
  * @wseq: counts our changes to file data or size that reached the server
  *	(v9fs_data_changed()); an attribute read notes it before asking
  *	(v9fs_attr_seq()) so that a reply overtaken by one of our own
@@ -150,6 +152,7 @@ struct v9fs_opts {
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
+	struct fscache_volume *volume;
 	struct v9fs_opts o;
 	unsigned int cf;
 	size_t wsize;
@@ -186,7 +189,8 @@ struct v9fs_sb {
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
  * @wb_fid: writable fid for page writeback, or NULL
- * @netfs: the netfs context (read helpers) and, in it, the VFS inode
+ * @netfs: the netfs context (read helpers), in it the VFS inode and the
+ *	fscache cookie of cache=fscache (fs/9p/cache.c)
  */
 struct v9fs_inode {
 	struct p9_qid qid;
@@ -293,6 +297,33 @@ bool v9fs_fid_readable(const struct p9_fid *fid);
 void v9fs_netfs_init(struct inode *inode);
 int v9fs_addr_init(void);
 void v9fs_addr_exit(void);
+
+/* cache.c: cache=fscache; without CONFIG_9P_FSCACHE there is no cache */
+#ifdef CONFIG_9P_FSCACHE
+void v9fs_cache_volume_get(struct v9fs_sb *v9s, const char *source);
+void v9fs_cache_volume_put(struct v9fs_sb *v9s);
+void v9fs_cache_inode_get(struct inode *inode);
+void v9fs_cache_inode_put(struct inode *inode);
+void v9fs_cache_use(struct inode *inode, struct file *file);
+void v9fs_cache_unuse(struct inode *inode);
+void v9fs_cache_changed(struct inode *inode, unsigned int flags);
+void v9fs_cache_rebase(struct inode *inode);
+void v9fs_cache_resize(struct inode *inode, loff_t size);
+int v9fs_cache_write_inode(struct inode *inode, struct writeback_control *wbc);
+int v9fs_begin_cache_operation(struct netfs_io_request *rreq);
+#else
+static inline void v9fs_cache_volume_get(struct v9fs_sb *v9s,
+					 const char *source) {}
+static inline void v9fs_cache_volume_put(struct v9fs_sb *v9s) {}
+static inline void v9fs_cache_inode_get(struct inode *inode) {}
+static inline void v9fs_cache_inode_put(struct inode *inode) {}
+static inline void v9fs_cache_use(struct inode *inode, struct file *file) {}
+static inline void v9fs_cache_unuse(struct inode *inode) {}
+static inline void v9fs_cache_changed(struct inode *inode,
+				      unsigned int flags) {}
+static inline void v9fs_cache_rebase(struct inode *inode) {}
+static inline void v9fs_cache_resize(struct inode *inode, loff_t size) {}
+#endif
 
 /* file.c */
 extern const struct file_operations v9fs_file_fops;
