@@ -319,7 +319,8 @@ if [ "$MODE" = kernel ]; then
 fi
 
 start_gw
-check "mount loads v9fs-ng's 9pnet_rdma by its alias 9p-rdma" autoload "$PROJECT/net/9p/9pnet_rdma.ko"
+# the build the guest loaded: build/debug/ng's on the debug kernel
+check "mount loads v9fs-ng's 9pnet_rdma by its alias 9p-rdma" autoload "${V9FS_NG_DIR:-$PROJECT}/net/9p/9pnet_rdma.ko"
 suite ng "${RDMA_SUITE:-$NG_SUITE}"
 stop_gw
 start_gw
