@@ -11,7 +11,9 @@
 #   kclient      the client core from a test module
 #   fd           tcp, unix and fd transports, every fault of the test server
 #   rdma         soft-RoCE (rdma_rxe is built into the debug kernel)
-#   suite:*      every line of tools/testing/vm/suites.conf
+#   suite:*      every line of tools/testing/vm/suites.conf, one boot
+#                per line (SUITE_SPLIT=1: steps suite:ng/1 ... suite:ng/6,
+#                suite:kernel/0; CHECK_ONLY=suite:ng runs all of ng's)
 #   fault-inject tools/testing/vm/tests/fault-inject.sh
 #
 # Every boot is scanned like make check's (oops, BUG, WARNING, lockdep,
@@ -50,6 +52,9 @@ export CHECK_RES=${CHECK_RES:-$PROJECT/build/check-debug}
 export CHECK_LOG_PREFIX=${CHECK_LOG_PREFIX:-check-debug}
 export CHECK_ONLY=${CHECK_ONLY:-modload kclient fd rdma suite:* fault-inject}
 export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-1200}
+# a debug guest is several times slower: all of ng's configurations in
+# one boot would run for hours, and one failure would lose them all
+export SUITE_SPLIT=${SUITE_SPLIT:-1}
 rc=0
 "$PROJECT/scripts/check.sh" && rc=0 || rc=$?
 exit $rc

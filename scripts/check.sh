@@ -35,8 +35,9 @@
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
 # CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
-# SUITE_TIMEOUT per suite boot (2400); VIRTIO_BIG_MIB, the virtio step's
-# big file in MiB (512: 1024, the issue's size, costs ~40 s more under load);
+# SUITE_TIMEOUT per suite boot (2400); SUITE_SPLIT=1 boots once per line
+# of suites.conf (steps suite:MODS/N) instead of once per MODS;
+# VIRTIO_BIG_MIB, the virtio step's big file in MiB (512: 1024, the issue's size, costs ~40 s more under load);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
 # V9FS_KERNEL=debug boots every guest on the debug kernel (vm-run
@@ -471,20 +472,16 @@ while read -r mods version cache msize model tests opts; do
 	ci=$((ci + 1))
 done < <(sed -e 's/#.*//' "$SUITES")
 
-for mods in "${mods_order[@]}"; do
-	name=suite:$mods
-	want "$name" || continue
-	if [[ $mods == ng && $built != 1 ]]; then
-		record fail "$name" "not run: the build failed"
-		continue
-	fi
-	if [[ $selftests_built != 1 ]]; then
-		record fail "$name" "not run: the selftests did not build"
-		continue
-	fi
-	conf=$RES/suite-$mods.conf
+# suite_boot NAME MODS LINES: one boot running the configurations LINES
+# (lines of suite_lines) with MODS' modules; results as MODS/CONFIG/TEST.
+suite_boot() {
+	local name=$1 mods=$2 lines=$3 tag=${1#suite:}
+	local conf out ntests timeout rc i version cache msize model tests opts cname dir
+	local shares=()
+
+	tag=${tag//\//-}
+	conf=$RES/suite-$tag.conf
 	: >"$conf"
-	shares=()
 	while read -r i version cache msize model tests opts; do
 		[[ -n ${i:-} ]] || continue
 		cname=$mods-$i-${version#9p}-$cache
@@ -492,22 +489,54 @@ for mods in "${mods_order[@]}"; do
 		mkdir -p "$dir"
 		shares+=(--share "s$i=$dir:$model" --share "s${i}b=$dir:$model")
 		echo "name=$cname tag=s$i tag2=s${i}b hostdir=$dir version=$version cache=$cache msize=$msize model=$model tests=$tests opts=$opts" >>"$conf"
-	done <<<"${suite_lines[$mods]}"
-	out=$RES/suite-$mods.out
-	ntests=$("$SELFTESTS/run-suite.sh" --bindir "$BUILD/selftests/9p" -f "$conf" --list | awk -F': ' '{ n += split($3, a, " ") } END { print n + 0 }')
+	done <<<"$lines"
+	out=$RES/suite-$tag.out
+	ntests=$("$SELFTESTS/run-suite.sh" --bindir "$BUILD/selftests/9p" -f "$conf" --list </dev/null | awk -F': ' '{ n += split($3, a, " ") } END { print n + 0 }')
 	# a boot's limit: every test at its limit, but at most SUITE_TIMEOUT
 	timeout=$((120 + ntests * V9FS_TEST_TIMEOUT))
 	((timeout > SUITE_TIMEOUT)) && timeout=$SUITE_TIMEOUT
-	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/$LP-suite-$mods.log)"
-	"$VMRUN" --mods "$mods" --name "$LP-suite-$mods" --timeout "$timeout" --quiet "${shares[@]}" \
+	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/$LP-suite-$tag.log)"
+	"$VMRUN" --mods "$mods" --name "$LP-suite-$tag" --timeout "$timeout" --quiet "${shares[@]}" \
 		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
-		>"$out" 2>&1 && rc=0 || rc=$?
+		</dev/null >"$out" 2>&1 && rc=0 || rc=$?
 	ktap_results "$mods" "$out"
-	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$mods.log"; then
+	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$tag.log"; then
 		if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 			record fail "$name" "exit $rc: see $out"
 		fi
 	fi
+}
+
+# SUITE_SPLIT=1 (check-debug.sh's default): one boot per line of
+# suites.conf, step suite:MODS/N (N counts all lines from 0; CHECK_ONLY
+# suite:MODS still runs them all), so that no single boot of the slow
+# debug kernel has to hold every configuration of MODS.
+for mods in "${mods_order[@]}"; do
+	name=suite:$mods
+	if [[ $mods == ng && $built != 1 ]]; then
+		want "$name" && record fail "$name" "not run: the build failed"
+		continue
+	fi
+	if [[ ${SUITE_SPLIT:-0} != 1 ]]; then
+		want "$name" || continue
+		if [[ $selftests_built != 1 ]]; then
+			record fail "$name" "not run: the selftests did not build"
+			continue
+		fi
+		suite_boot "$name" "$mods" "${suite_lines[$mods]}"
+		continue
+	fi
+	while read -r i rest; do
+		[[ -n ${i:-} ]] || continue
+		want "$name" || want "$name/$i" || continue
+		if [[ $selftests_built != 1 ]]; then
+			record fail "$name/$i" "not run: the selftests did not build"
+			continue
+		fi
+		t0=$SECONDS
+		suite_boot "$name/$i" "$mods" "$i $rest"
+		echo "#   ($name/$i: $((SECONDS - t0))s)"
+	done <<<"${suite_lines[$mods]}"
 done
 
 want_suites && took suites

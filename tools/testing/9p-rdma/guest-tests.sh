@@ -38,6 +38,13 @@ NG_SUITE=t_smoke.sh,t_attr,t_errno,t_lock
 KERNEL_SUITE=t_smoke.sh,t_errno
 N=0
 FAILED=0
+# Time bounds for "does not hang" and "fails within", scaled by
+# V9FS_SLOWDOWN (vm-run sets it: 1 on the stock kernel, more on the
+# debug kernel, where KASAN, lockdep and SLUB debugging slow everything).
+SLOW=${V9FS_SLOWDOWN:-1}
+[[ $SLOW =~ ^[1-9][0-9]*$ ]] || SLOW=1
+# s SECONDS: a time bound scaled by SLOW
+s() { echo $(($1 * SLOW)); }
 GWPID=
 DIODPID=
 
@@ -66,6 +73,9 @@ start_gw() {
 		>>$W/gw.log 2>&1 &
 	GWPID=$!
 	sleep 0.5
+	# a slower kernel takes longer to bring the listener up
+	[ "$SLOW" -gt 1 ] && sleep $((SLOW / 2))
+	return 0
 }
 
 stop_gw() {
@@ -75,12 +85,12 @@ stop_gw() {
 }
 
 do_mount() {
-	timeout 60 mount -t 9p -o "$OPTS${2:+,$2}" "${1:-$ADDR}" $MNT
+	timeout "$(s 60)" mount -t 9p -o "$OPTS${2:+,$2}" "${1:-$ADDR}" $MNT
 }
 
 do_umount() {
-	timeout 30 umount $MNT 2>/dev/null || timeout 30 umount -f $MNT ||
-		timeout 30 umount -l $MNT
+	timeout "$(s 30)" umount $MNT 2>/dev/null || timeout "$(s 30)" umount -f $MNT ||
+		timeout "$(s 30)" umount -l $MNT
 }
 
 cleanup() {
@@ -112,7 +122,7 @@ setup() {
 	rdma link add rxe0 type rxe netdev veth0 || { echo "Bail out! rdma link add"; exit 1; }
 	diod -f -n -c /dev/null -e $EXPORT -l $SOCK -t 16 >$W/diod.log 2>&1 &
 	DIODPID=$!
-	for _ in $(seq 50); do [ -S $SOCK ] && break; sleep 0.1; done
+	for _ in $(seq "$(s 50)"); do [ -S $SOCK ] && break; sleep 0.1; done
 	[ -S $SOCK ] || { echo "Bail out! diod did not start"; cat $W/diod.log; exit 1; }
 }
 
@@ -121,11 +131,11 @@ smoke() {
 	local tag=$1 src=$W/src.$RANDOM
 	head -c 3000000 /dev/urandom >$src
 	# bounded: a hung client fails this test, not the whole guest run
-	timeout 300 cp $src $MNT/smoke.$tag && timeout 300 sync || return 1
+	timeout "$(s 300)" cp $src $MNT/smoke.$tag && timeout "$(s 300)" sync || return 1
 	do_umount || return 1
 	do_mount "$2" "$3" || return 1
-	[ "$(timeout 300 sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
-	timeout 300 cp $MNT/smoke.$tag $W/back.$tag &&
+	[ "$(timeout "$(s 300)" sha256sum <$MNT/smoke.$tag)" = "$(sha256sum <$src)" ] || return 1
+	timeout "$(s 300)" cp $MNT/smoke.$tag $W/back.$tag &&
 	[ "$(sha256sum <$W/back.$tag)" = "$(sha256sum <$src)" ]
 }
 
@@ -191,8 +201,8 @@ all_failed_within() {
 some_op_fails() {
 	local i
 	for i in $(seq 40); do
-		timeout 10 stat $MNT/. >/dev/null 2>&1 || return 0
-		timeout 10 ls $MNT >/dev/null 2>&1 || return 0
+		timeout "$(s 10)" stat $MNT/. >/dev/null 2>&1 || return 0
+		timeout "$(s 10)" ls $MNT >/dev/null 2>&1 || return 0
 	done
 	return 1
 }
@@ -201,7 +211,7 @@ some_op_fails() {
 # bodies: true if some operation failed and nothing hung.
 garbage_load() {
 	local rc
-	timeout 60 bash -c "for i in \$(seq 20); do ls -laR $MNT; cat $MNT/* $MNT/*/*; stat $MNT/*; done" \
+	timeout "$(s 60)" bash -c "for i in \$(seq 20); do ls -laR $MNT; cat $MNT/* $MNT/*/*; stat $MNT/*; done" \
 		>/dev/null 2>&1
 	rc=$?
 	log "garbage load: exit $rc"
@@ -227,7 +237,7 @@ stall_blocks() {
 stall_kill() {
 	local t
 	kill -9 $STALLPID 2>/dev/null
-	for t in $(seq 50); do
+	for t in $(seq "$(s 50)"); do
 		kill -0 $STALLPID 2>/dev/null || { wait $STALLPID 2>/dev/null; return 0; }
 		sleep 0.1
 	done
@@ -311,7 +321,8 @@ if [ "$MODE" = kernel ]; then
 fi
 
 start_gw
-check "mount loads v9fs-ng's 9pnet_rdma by its alias 9p-rdma" autoload "$PROJECT/net/9p/9pnet_rdma.ko"
+# the build the guest loaded: build/debug/ng's on the debug kernel
+check "mount loads v9fs-ng's 9pnet_rdma by its alias 9p-rdma" autoload "${V9FS_NG_DIR:-$PROJECT}/net/9p/9pnet_rdma.ko"
 suite ng "${RDMA_SUITE:-$NG_SUITE}"
 stop_gw
 start_gw
@@ -348,7 +359,7 @@ start_gw
 do_mount || log "mount failed"
 start_busy
 fault kill -9 $GWPID
-check "gateway killed -9: every worker fails within 5 s" all_failed_within 5
+check "gateway killed -9: every worker fails within $(s 5) s" all_failed_within "$(s 5)"
 check "umount after the gateway died" do_umount
 stop_gw
 
@@ -385,8 +396,8 @@ start_gw --stall-after 40
 do_mount || log "mount failed"
 echo data >$MNT/stall 2>/dev/null
 check "stalled server: a reader blocks" stall_blocks
-check "stalled server: the blocked reader dies of SIGKILL within 5 s" stall_kill
-check "stalled server: umount -f within 30 s" timeout 30 umount -f $MNT
+check "stalled server: the blocked reader dies of SIGKILL within $(s 5) s" stall_kill
+check "stalled server: umount -f within $(s 30) s" timeout "$(s 30)" umount -f $MNT
 mountpoint -q $MNT && umount -l $MNT
 stop_gw
 
@@ -396,9 +407,9 @@ do_mount || log "mount failed"
 start_busy
 # The gateway exits on DEVICE_REMOVAL (see 9p-rdma-gw.c), which lets the
 # deletion finish; a deletion that hangs shows in the umount test.
-fault timeout 60 rdma link delete rxe0 &
+fault timeout "$(s 60)" rdma link delete rxe0 &
 DELPID=$!
-check "rxe0 deleted: every worker fails within 5 s" all_failed_within 5
+check "rxe0 deleted: every worker fails within $(s 5) s" all_failed_within "$(s 5)"
 check "umount after device removal" do_umount
 stop_gw
 wait $DELPID || log "rdma link delete failed or hung"

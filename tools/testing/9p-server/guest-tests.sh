@@ -31,9 +31,15 @@ W=/var/tmp/p9fd-test	# always a tmpfs in the test guest (/tmp may be an overlay)
 EXP=$W/export
 MNT=$W/mnt
 READY=$W/ready
-OPS_TIMEOUT=60		# a normal operation
-FAIL_TIMEOUT=30		# how long a failing operation may take to fail
-UMOUNT_TIMEOUT=30	# grace (5 s) + slack under TCG
+# Time bounds for "does not hang", scaled by V9FS_SLOWDOWN (vm-run sets
+# it: 1 on the stock kernel, V9FS_DEBUG_SLOWDOWN on the debug kernel,
+# where KASAN, lockdep and SLUB debugging make everything slower).
+SLOW=${V9FS_SLOWDOWN:-1}
+[[ $SLOW =~ ^[1-9][0-9]*$ ]] || SLOW=1
+OPS_TIMEOUT=$((60 * SLOW))	# a normal operation
+FAIL_TIMEOUT=$((30 * SLOW))	# how long a failing operation may take to fail
+UMOUNT_TIMEOUT=$((30 * SLOW))	# grace (5 s) + slack under TCG
+WAIT_TRIES=$((150 * SLOW))	# 0.2 s polls for a server to start (30 s)
 QUICK=0
 DIOD=1
 ONLY=
@@ -79,7 +85,7 @@ srv_start() {
 	python3 "$SRV" --root "$EXP" --ready "$READY" "$@" \
 		>>"$W/srv.log" 2>&1 &
 	SPID=$!
-	for _ in $(seq 150); do
+	for _ in $(seq $WAIT_TRIES); do
 		[ -s "$READY" ] && return 0
 		sleep 0.2
 	done
@@ -265,7 +271,7 @@ for v in $VERSIONS; do
 	(python3 "$SRV" --root "$EXP" --mount-fd mount -t 9p \
 		-o "trans=fd,rfdno={fd},wfdno={fd},version=$v" none "$MNT" \
 		>>$W/srv.log 2>&1; echo $? >$W/fd.done) &
-	for _ in $(seq 150); do mounted && break; [ -e $W/fd.done ] && break; sleep 0.2; done
+	for _ in $(seq $WAIT_TRIES); do mounted && break; [ -e $W/fd.done ] && break; sleep 0.2; done
 	if mounted && timeout -s KILL $((OPS_TIMEOUT * 3)) bash -c "$(declare -f exercise diag); MNT=$MNT W=$W EXP=$EXP exercise"; then
 		umnt && ok "p9srv fd (socketpair) $v" || notok "fd $v umount"
 	else
@@ -326,7 +332,7 @@ diod_start() {
 	case $where in /*) rm -f "$where" ;; esac
 	diod -f -n -e "$2" -l "$where" -L "$3" &
 	DPID=$!
-	for _ in $(seq 150); do
+	for _ in $(seq $WAIT_TRIES); do
 		case $where in
 		/*) [ -S "$where" ] && return 0 ;;
 		*) ss -ltnH "( sport = :${where##*:} )" 2>/dev/null | grep -q . && return 0 ;;
@@ -450,7 +456,7 @@ done
 # ---- diod killed under a 64-thread load ----
 # kill_load TRANS: 64 threads of mixed I/O (kill-load.c) on a mount of
 # diod over TRANS; kill-load kills diod with SIGKILL after 3 s and every
-# thread must have an error return within 5 s; a later operation fails
+# thread must have an error return within 5 s (times SLOW); a later operation fails
 # promptly and the umount works.
 KILL_LOAD=
 kill_load() {
@@ -484,9 +490,9 @@ kill_load() {
 	fi
 	# Not waited for blindly: a thread stuck in the kernel would keep
 	# it (and a pipe from it) from ever finishing.
-	"$KILL_LOAD" "$dir/mnt/load" "$DPID" 64 3 5 >"$dir/out" 2>&1 &
+	"$KILL_LOAD" "$dir/mnt/load" "$DPID" 64 3 $((5 * SLOW)) >"$dir/out" 2>&1 &
 	kp=$!
-	for _ in $(seq 300); do
+	for _ in $(seq $((300 * SLOW))); do
 		grep -qE '^(PASS|FAIL)' "$dir/out" && break
 		kill -0 "$kp" 2>/dev/null || break
 		sleep 0.2
@@ -495,7 +501,7 @@ kill_load() {
 	wait "$DPID" 2>/dev/null
 	DPID=
 	rc=stuck
-	for _ in $(seq 50); do
+	for _ in $(seq $((50 * SLOW))); do
 		kill -0 "$kp" 2>/dev/null || { wait "$kp"; rc=$?; break; }
 		sleep 0.2
 	done

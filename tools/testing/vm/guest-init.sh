@@ -96,6 +96,9 @@ export V9FS_MODS=$VM_MODS V9FS_PROJECT=$VM_PROJECT V9FS_SHARES=$VM_SHARES
 # stock or debug; where the loaded v9fs-ng modules were built
 export V9FS_KERNEL=${VM_KERNEL:-stock} V9FS_NG_DIR=${VM_NG_DIR:-$VM_PROJECT}
 export TERM=${VM_TERM:-dumb}
+# how many times slower than the stock kernel (vm-run's
+# V9FS_DEBUG_SLOWDOWN on the debug kernel): tests scale fixed time bounds
+export V9FS_SLOWDOWN=${VM_SLOWDOWN:-1}
 if [[ -n $VM_SETUP ]]; then
 	setup_out=$OUT_PORT
 	[[ $VM_INTERACTIVE == 1 ]] && setup_out=/dev/ttyS0
