@@ -22,8 +22,8 @@
  * - p9_client_cb() may be called once per accepted request, from any
  *   context (including hard interrupt), until ->close() returns; never
  *   after.  A transport that finds its link dead may call
- *   p9_client_disconnect() from process context.  A request's ->clnt must not be used by the transport after
- *   ->close() returned.
+ *   p9_client_disconnect() from process context.  A request's ->clnt
+ *   must not be used by the transport after ->close() returned.
  */
 #ifndef _NET_9P_TRANSPORT_H
 #define _NET_9P_TRANSPORT_H

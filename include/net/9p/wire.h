@@ -132,12 +132,14 @@ struct p9_tattach {
 	struct p9_str uname, aname;
 	u32 n_uname;		/* .u and .L only */
 };
+
 struct p9_tflush { u16 oldtag; };
 struct p9_twalk {
 	u32 fid, newfid;
 	u16 nwname;		/* <= P9_MAXWELEM */
 	struct p9_str wname[P9_MAXWELEM];
 };
+
 struct p9_topen { u32 fid; u8 mode; };
 struct p9_tcreate {
 	u32 fid;
@@ -146,6 +148,7 @@ struct p9_tcreate {
 	u8 mode;
 	struct p9_str extension;	/* .u only */
 };
+
 struct p9_tread { u32 fid; u64 offset; u32 count; };
 /*
  * @data NULL: the payload is not in the encoded buffer; the transport
@@ -163,6 +166,7 @@ struct p9_tmknod {
 	struct p9_str name;
 	u32 mode, major, minor, gid;
 };
+
 struct p9_trename { u32 fid, dfid; struct p9_str name; };
 struct p9_tgetattr { u32 fid; u64 mask; };
 struct p9_tsetattr { u32 fid; struct p9_iattr attr; };
@@ -180,6 +184,7 @@ struct p9_trenameat {
 	u32 newdfid;
 	struct p9_str newname;
 };
+
 struct p9_tunlinkat { u32 dfid; struct p9_str name; u32 flags; };
 
 /**
