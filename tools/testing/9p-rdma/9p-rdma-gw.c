@@ -442,6 +442,20 @@ static void on_connect_request(struct rdma_cm_event *ev)
 		if (post_recv(c, i))
 			goto reject;
 	}
+	/*
+	 * A loaded TCG guest can leave soft-RoCE's ACKs late by seconds:
+	 * with the default ACK timeout our sends ran out of retries
+	 * ("transport retry counter exceeded") and the kernel's client,
+	 * left with a dead connection, hung.  About 4 s per try (4.096 us
+	 * << 20), before the QP is made ready to send by the accept.
+	 */
+	{
+		uint8_t ack_timeout = 20;
+
+		if (rdma_set_option(id, RDMA_OPTION_ID, RDMA_OPTION_ID_ACK_TIMEOUT,
+				    &ack_timeout, sizeof(ack_timeout)))
+			logf_("conn %d: ACK timeout not set: %s", c->n, strerror(errno));
+	}
 	acc.rnr_retry_count = 7;
 	acc.retry_count = 6;
 	if (rdma_accept(id, &acc)) {
