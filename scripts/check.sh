@@ -37,7 +37,7 @@
 # CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
 # SUITE_TIMEOUT per suite boot (2400); SUITE_SPLIT=1 boots once per line
 # of suites.conf (steps suite:MODS/N) instead of once per MODS;
-# VIRTIO_BIG_MIB, the virtio step's big file in MiB (512: 1024, the size, costs ~40 s more under load);
+# VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the size);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
 # V9FS_KERNEL=debug boots every guest on the debug kernel (vm-run
@@ -332,7 +332,7 @@ if want virtio; then
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
 		"$VMRUN" --mods ng --name "$LP-virtio" --timeout 900 --quiet \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
-			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-512} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
+			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		rm -rf "$vdir"
 		ktap_results virtio "$out"

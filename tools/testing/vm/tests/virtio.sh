@@ -34,7 +34,7 @@
 #                  works
 #   unload         9p, 9pnet_virtio and 9pnet unload
 #
-# VIRTIO_BIG_MIB: size of the big file in MiB (1024; make check uses 512).
+# VIRTIO_BIG_MIB: size of the big file in MiB (1024, as make check runs it).
 
 set -u
 TAG=${1:-vt}
