@@ -61,6 +61,10 @@ SUITES=${SUITES:-$PROJECT/tools/testing/vm/suites.conf}
 export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-300}
 # t_readdir_big: entries in the big directory (each is a round trip or two)
 V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000}
+# t_readdir_big host_made: entries of a directory made on the host (cheap
+# there) at the root of each export whose tests include t_readdir_big
+V9FS_HUGE_COUNT=${V9FS_HUGE_COUNT:-100000}
+HUGE_DIR=v9fs-huge
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-2400}
 RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-1}
 CHECK_ONLY=${CHECK_ONLY:-}
@@ -472,6 +476,26 @@ while read -r mods version cache msize model tests opts; do
 	ci=$((ci + 1))
 done < <(sed -e 's/#.*//' "$SUITES")
 
+# make_huge_dir DIR N: N entries in DIR, made on the host: mostly empty
+# files, every 50th a directory, every 50th a symlink; names of 2 to 60
+# bytes, some of them UTF-8, so that records straddle Rreaddir buffers.
+make_huge_dir() {
+	python3 - "$1" "$2" <<-'EOF'
+	import os, sys
+	d, n = sys.argv[1], int(sys.argv[2])
+	os.makedirs(d, exist_ok=True)
+	for i in range(n):
+	    name = "e%d%s%s" % (i, "x" * (i % 50), "\u00e9\u4e2d" if i % 7 == 0 else "")
+	    p = os.path.join(d, name)
+	    if i % 50 == 1:
+	        os.mkdir(p)
+	    elif i % 50 == 2:
+	        os.symlink("target", p)
+	    else:
+	        os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
+	EOF
+}
+
 # suite_boot NAME MODS LINES: one boot running the configurations LINES
 # (lines of suite_lines) with MODS' modules; results as MODS/CONFIG/TEST.
 suite_boot() {
@@ -487,6 +511,9 @@ suite_boot() {
 		cname=$mods-$i-${version#9p}-$cache
 		dir=$RES/share-$cname
 		mkdir -p "$dir"
+		if [[ $tests == *t_readdir_big* ]]; then
+			make_huge_dir "$dir/$HUGE_DIR" "$V9FS_HUGE_COUNT"
+		fi
 		shares+=(--share "s$i=$dir:$model" --share "s${i}b=$dir:$model")
 		echo "name=$cname tag=s$i tag2=s${i}b hostdir=$dir version=$version cache=$cache msize=$msize model=$model tests=$tests opts=$opts" >>"$conf"
 	done <<<"$lines"
@@ -497,7 +524,7 @@ suite_boot() {
 	((timeout > SUITE_TIMEOUT)) && timeout=$SUITE_TIMEOUT
 	echo "# $name: $ntests tests in $(wc -l <"$conf") configurations, one boot (log $LOGS/$LP-suite-$tag.log)"
 	"$VMRUN" --mods "$mods" --name "$LP-suite-$tag" --timeout "$timeout" --quiet "${shares[@]}" \
-		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
+		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT V9FS_HUGE_DIR=$HUGE_DIR $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
 		</dev/null >"$out" 2>&1 && rc=0 || rc=$?
 	ktap_results "$mods" "$out"
 	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$tag.log"; then

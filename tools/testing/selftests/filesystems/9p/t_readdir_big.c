@@ -6,7 +6,15 @@
  * allowed and recorded: QEMU's mapped security models send it), d_ino equal
  * to st_ino.  Kept apart from t_readdir because it is the slowest test.
  *
+ * host_made lists a much larger directory that the harness made on the
+ * host before the guest booted (creating 100,000 entries through 9p under
+ * TCG would take an hour): every name the host has, exactly once, with the
+ * host's d_type, and seekdir() back to a telldir() cookie resumes at the
+ * same entry.
+ *
  * Env: V9FS_READDIR_COUNT (default 5000): entries in the directory.
+ *      V9FS_HUGE_DIR: that directory's name at the root of the export (the
+ *      host sees it beside V9FS_HOSTDIR); unset: host_made is skipped.
  */
 #include <dirent.h>
 #include <sys/syscall.h>
@@ -252,11 +260,182 @@ static void many_entries(void)
 	ents = NULL;
 }
 
+/* ---- host_made: a directory made on the host ---- */
+
+struct hname {
+	char *name;
+	unsigned char type;
+	int seen;
+};
+
+static struct hname *hnames;
+static size_t nhnames;
+
+static int cmp_hname(const void *a, const void *b)
+{
+	return strcmp(((const struct hname *)a)->name,
+		      ((const struct hname *)b)->name);
+}
+
+/* Every name (but . and ..) of @path, as readdir(3) gives them, sorted. */
+static struct hname *read_names(const char *path, size_t *count)
+{
+	struct hname *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return NULL;
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			struct hname *nv;
+
+			cap = cap ? 2 * cap : 4096;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n].name = strdup(de->d_name);
+		v[n].type = de->d_type;
+		v[n].seen = 0;
+		if (!v[n].name)
+			break;
+		n++;
+		errno = 0;
+	}
+	if (de || errno) {
+		closedir(d);
+		for (size_t i = 0; i < n; i++)
+			free(v[i].name);
+		free(v);
+		return NULL;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp_hname);
+	*count = n;
+	return v;
+}
+
+static int huge_cb(const char *name, unsigned char type, ino_t ino)
+{
+	struct hname key = { .name = (char *)name }, *e;
+
+	(void)ino;
+	if (!strcmp(name, ".")) {
+		ndot++;
+		return 0;
+	}
+	if (!strcmp(name, "..")) {
+		ndotdot++;
+		return 0;
+	}
+	e = bsearch(&key, hnames, nhnames, sizeof(*hnames), cmp_hname);
+	if (!e) {
+		t_fail_at(__FILE__, __LINE__, "'%s' is not on the host", name);
+		return -1;
+	}
+	if (e->seen++) {
+		t_fail_at(__FILE__, __LINE__, "duplicate entry '%s'", name);
+		return -1;
+	}
+	if (type == DT_UNKNOWN) {
+		nunknown++;
+	} else if (e->type != DT_UNKNOWN && type != e->type) {
+		t_fail_at(__FILE__, __LINE__, "'%s' has d_type %s, the host %s",
+			  name, dtname(type), dtname(e->type));
+		return -1;
+	}
+	return 0;
+}
+
+static void host_made(void)
+{
+	const char *rel = getenv("V9FS_HUGE_DIR");
+	const char *mnt = getenv("V9FS_MNT");
+	const char *hd = getenv("V9FS_HOSTDIR");
+	char guest[512], host[512];
+	long cookie[3];
+	char *want[3] = { NULL, NULL, NULL };
+	struct dirent *de;
+	size_t i, pos;
+	double t0;
+	DIR *d;
+
+	if (!rel || !*rel || !mnt || !hd || !*hd)
+		SKIP("V9FS_HUGE_DIR, V9FS_MNT or V9FS_HOSTDIR not set");
+	snprintf(guest, sizeof(guest), "%s/%s", mnt, rel);
+	snprintf(host, sizeof(host), "%s", hd);
+	*strrchr(host, '/') = 0;	/* the export's root on the host */
+	snprintf(host + strlen(host), sizeof(host) - strlen(host), "/%s", rel);
+	hnames = read_names(host, &nhnames);
+	CHECKF(hnames, "the host's %s: %s", host, strerror(errno));
+	CHECKF(nhnames >= 1000, "the host's %s has only %zu entries", host,
+	       nhnames);
+
+	/* getdents64, 32 KiB at a time */
+	t0 = t_now();
+	ndot = ndotdot = nunknown = 0;
+	if (list_raw(guest, 1 << 15, huge_cb))
+		return;
+	for (i = 0; i < nhnames; i++)
+		CHECKF(hnames[i].seen == 1, "'%s' seen %d times of %zu entries",
+		       hnames[i].name, hnames[i].seen, nhnames);
+	CHECKF(ndot == 1 && ndotdot == 1, "'.' seen %d, '..' seen %d", ndot,
+	       ndotdot);
+	t_note("%zu host-made entries listed in %.1f s", nhnames, t_now() - t0);
+	if (nunknown)
+		t_record("%d of %zu entries have d_type DT_UNKNOWN", nunknown,
+			 nhnames);
+
+	/* readdir(3): telldir at three places, seekdir back to each */
+	d = opendir(guest);
+	CHECK(d);
+	for (pos = 0; (de = readdir(d)); pos++) {
+		for (i = 0; i < 3; i++)
+			if (pos == (i + 1) * (nhnames / 4)) {
+				cookie[i] = telldir(d);
+				de = readdir(d);
+				if (!de)
+					break;
+				want[i] = strdup(de->d_name);
+				pos++;
+			}
+		if (!de)
+			break;
+	}
+	for (i = 0; i < 3; i++) {
+		if (!want[i]) {
+			closedir(d);
+			FAIL("readdir ended after %zu entries", pos);
+		}
+		seekdir(d, cookie[i]);
+		de = readdir(d);
+		if (!de || strcmp(de->d_name, want[i])) {
+			closedir(d);
+			FAIL("seekdir to cookie %zu: '%s', want '%s'", i,
+			     de ? de->d_name : "(end)", want[i]);
+		}
+	}
+	closedir(d);
+	for (i = 0; i < 3; i++)
+		free(want[i]);
+	for (i = 0; i < nhnames; i++)
+		free(hnames[i].name);
+	free(hnames);
+	hnames = NULL;
+}
+
 int main(void)
 {
 	/* the slowest test: creating thousands of entries uncached */
 	setenv("V9FS_TEST_TIMEOUT", "900", 0);
 	t_init("t_readdir_big");
 	t_run("many_entries", many_entries);
+	t_run("host_made", host_made);
 	return t_finish();
 }
