@@ -67,6 +67,9 @@ finish() {
 	read -r taint </proc/sys/kernel/tainted
 	echo "V9FS_VM_TAINT=$taint" >"$STATUS_PORT"
 	echo "V9FS_VM_EXIT=$rc" >"$STATUS_PORT"
+	# once a loaded host's run lost the status port's lines: vm-run
+	# falls back to this copy on the console
+	echo "v9vm-status: V9FS_VM_TAINT=$taint V9FS_VM_EXIT=$rc" >/dev/console
 	sync
 	/bin/busybox poweroff -f
 	echo o >/proc/sysrq-trigger
