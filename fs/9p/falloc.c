@@ -28,7 +28,7 @@
 #include <linux/uio.h>
 #include "v9fs.h"
 
-#define V9FS_ZERO_PAGES	32	/* pages of zeros per write */
+#define V9FS_ZERO_PAGES	256	/* pages of zeros per write */
 
 static int v9fs_write_zeros(struct file *file, loff_t pos, loff_t len)
 {

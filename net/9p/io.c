@@ -28,14 +28,16 @@ static bool p9_zc_ok(struct p9_client *clnt, struct iov_iter *it,
 		iov_iter_is_xarray(it));
 }
 
-/* Pin up to @len bytes of @it (one contiguous run of pages) into @req,
- * advancing @it.  Returns the bytes pinned or a negative errno.
+/* Pin up to @len bytes of @it into @req, advancing @it: pages that
+ * transports take as one run (the first from @req->zc_off, the rest
+ * from their start, all but the last to their end).  Returns the bytes
+ * pinned or a negative errno.
  */
 static ssize_t p9_zc_pin(struct p9_client *clnt, struct p9_req *req,
 			 struct iov_iter *it, size_t len, bool in)
 {
-	unsigned int max = clnt->max_zc_pages;
-	size_t off;
+	unsigned int max = clnt->max_zc_pages, npages, more, i;
+	size_t off, noff, total;
 	ssize_t n;
 
 	max = min_t(size_t, max, DIV_ROUND_UP(len, PAGE_SIZE) + 1);
@@ -46,12 +48,33 @@ static ssize_t p9_zc_pin(struct p9_client *clnt, struct p9_req *req,
 	n = iov_iter_get_pages2(it, req->zc_pages, len, max, &off);
 	if (n <= 0)
 		return n ?: -EFAULT;
-	req->zc_npages = DIV_ROUND_UP(off + n, PAGE_SIZE);
+	total = n;
+	npages = DIV_ROUND_UP(off + n, PAGE_SIZE);
+	/* A bvec (splice, the zeros of fallocate) or an iovec comes one
+	 * segment at a time: take the next ones too while they go on
+	 * where the run ends, at a page boundary, from a page's start.
+	 */
+	while (total < len && npages < max && !offset_in_page(off + total)) {
+		n = iov_iter_get_pages2(it, req->zc_pages + npages,
+					len - total, max - npages, &noff);
+		if (n <= 0)
+			break;
+		more = DIV_ROUND_UP(noff + n, PAGE_SIZE);
+		if (noff) {
+			iov_iter_revert(it, n);
+			for (i = 0; i < more; i++)
+				put_page(req->zc_pages[npages + i]);
+			break;
+		}
+		total += n;
+		npages += more;
+	}
+	req->zc_npages = npages;
 	req->zc_unpin = true;
 	req->zc_off = off;
-	req->zc_len = n;
+	req->zc_len = total;
 	req->zc_dir_in = in;
-	return n;
+	return total;
 }
 
 /* Issue one piece; on success @p holds the request and its count. */

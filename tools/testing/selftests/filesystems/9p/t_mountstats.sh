@@ -117,10 +117,10 @@ else
 	[[ $V9FS_VERSION == 9p2000.u ]] && DIALECT=9P2000.u || DIALECT=9P2000
 fi
 
-ktap_plan 29
+ktap_plan 33
 
 src=$(mktemp)
-trap 'rm -f "$src"' EXIT
+trap 'rm -f "$src" "$src.big"' EXIT
 head -c $N /dev/urandom >"$src"
 [[ -n $MNT2 ]] && snap m2b "$MNT2"
 
@@ -178,6 +178,37 @@ check_eq "unlink: one $UNLINK" "${D1[$UNLINK]:-0}" 1
 phase missing eval '! stat missing 2>/dev/null'
 check_eq "missing: one failed Twalk" "${D2[Twalk]:-0}" 1
 check_eq "missing: that is the only error" "$((a_k[errors] - b_k[errors]))" 1
+
+# -- pages handed over a segment at a time --------------------------------
+# fallocate(2) writes zeros from an array of pages, sendfile(2) from a
+# pipe's pages: each of those arrays must go in Twrites of up to msize,
+# not one page per Twrite (regression: 256 Twrites of 4 KiB for 1 MiB).
+MIB=1048576
+iosz=$((${first_k[msize]:-0} - 24))
+((iosz > 0)) || iosz=4096
+most=$(((MIB + iosz - 1) / iosz + 1))
+phase fallocate fallocate -l $MIB fa
+check "fallocate: 1 MiB of zeros in at most $most Twrites (${D1[Twrite]:-0})" \
+	test "${D1[Twrite]:-0}" -ge 1 -a "${D1[Twrite]:-0}" -le $most
+check_eq "fallocate: the file is 1 MiB of zeros" "$(cmp -n $MIB fa /dev/zero 2>&1; stat -c %s fa)" $MIB
+head -c $MIB /dev/urandom >"$src.big"
+# sendfile moves at most a pipe's 16 pages (64 KiB) per write
+most=$(((MIB / 65536) * ((65536 + iosz - 1) / iosz) + 1))
+phase sendfile python3 -c '
+import os, sys
+i = os.open(sys.argv[1], os.O_RDONLY)
+o = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+left = os.fstat(i).st_size
+while left > 0:
+    n = os.sendfile(o, i, None, left)
+    if n <= 0:
+        sys.exit(1)
+    left -= n
+' "$src.big" sf
+check "sendfile: 1 MiB in at most $most Twrites (${D1[Twrite]:-0})" \
+	test "${D1[Twrite]:-0}" -ge 1 -a "${D1[Twrite]:-0}" -le $most
+check "sendfile: the data arrived" cmp -s sf "$src.big"
+rm -f "$src.big" fa sf
 
 # -- the whole sequence ---------------------------------------------------
 deltas first a
