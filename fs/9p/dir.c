@@ -693,6 +693,7 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct p9_fid *fid = file->private_data;
 	struct v9fs_rdbuf *rd;
+	bool dotl = p9_client_dialect(fid->clnt) == P9_DOTL;
 	struct p9_dirent de;
 	int n, used;
 
@@ -713,6 +714,16 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 						     rd->len - rd->off,
 						     rd->base + rd->off, &de);
 			if (used <= 0 || used > rd->len - rd->off) {
+				rd->len = 0;
+				return -EIO;
+			}
+			/*
+			 * A 9P2000.L entry's offset is where the next read
+			 * resumes: one that points back at this read's start
+			 * would have us list the same entries forever.
+			 */
+			if (dotl && de.offset == rd->base) {
+				pr_warn_ratelimited("server's directory offsets do not advance\n");
 				rd->len = 0;
 				return -EIO;
 			}

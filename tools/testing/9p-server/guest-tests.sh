@@ -535,6 +535,8 @@ fault garbage 3 "$READ" fail
 fault fat 3 "$READ" fail
 fault stall 3 "$READ" kill
 fault noflush 0 'cat block' kill
+# directory offsets that never advance: the listing fails, never loops
+fault dirloop 0 'ls dir' fail
 if [ $QUICK = 0 ]; then
 	fault drop 3 "$READ" fail version=9p2000
 	fault badtag 2 "$READ" fail version=9p2000.u

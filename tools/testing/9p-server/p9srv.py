@@ -20,6 +20,8 @@ Fault modes (--fault MODE, --after N messages answered normally first):
   garbage   send random bytes, then close
   errstorm  one request in N (--every N) fails with a random errno
   noflush   never answer Tflush
+  dirloop   every Rreaddir entry carries the offset it was asked for, so
+            a client that resumes from it reads the same entries forever
 Only T-messages after the session is attached count, so the mount itself
 succeeds: N counts messages after Rattach.
 """
@@ -648,9 +650,10 @@ def h_readdir(c, d, tag):
             ents.append((qid_of(st), dt, name))
         f.dirents = ents
     out = b""
+    loop = c.srv.args.fault == "dirloop" and c.attached
     for i in range(off, len(f.dirents)):
         q, dt, name = f.dirents[i]
-        e = q + struct.pack("<QB", i + 1, dt) + es(name)
+        e = q + struct.pack("<QB", off if loop else i + 1, dt) + es(name)
         if len(out) + len(e) > count:
             break
         out += e
@@ -819,7 +822,7 @@ def main():
     ap.add_argument("--fault", default="none",
                     choices=["none", "drop", "stall", "badtag", "bigsize",
                              "trunc", "garbage", "errstorm", "noflush",
-                             "fat"])
+                             "fat", "dirloop"])
     ap.add_argument("--after", type=int, default=0,
                     help="messages answered normally after Rattach before"
                     " the fault")
