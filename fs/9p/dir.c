@@ -791,7 +791,15 @@ const struct inode_operations v9fs_dir_iops = {
  * the qid; with a metadata cache, one checked (or looked up) less than
  * actimeo ago, positive or negative, is trusted without asking.
  * d_time holds the jiffies of that check.
+ *
+ * Without a metadata cache, a directory that a path walk only passes
+ * through is trusted for V9FS_DIR_PASS_TTL after its last check: kept
+ * directories (working directories, parents of open files) would
+ * otherwise cost a Twalk and a Tclunk on every path walk through them.
+ * (Linux's own client never checks a kept dentry again in cache=none.)
  */
+#define V9FS_DIR_PASS_TTL	HZ
+
 static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
 	struct v9fs_sb *v9s = V9SB(dentry->d_sb);
@@ -813,6 +821,9 @@ static int v9fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 		return 1;
 	if (!inode)
 		return 0;
+	if ((flags & LOOKUP_PARENT) && S_ISDIR(inode->i_mode) &&
+	    time_before(jiffies, READ_ONCE(dentry->d_time) + V9FS_DIR_PASS_TTL))
+		return 1;
 	if (flags & LOOKUP_RCU)
 		return -ECHILD;
 

@@ -117,7 +117,7 @@ else
 	[[ $V9FS_VERSION == 9p2000.u ]] && DIALECT=9P2000.u || DIALECT=9P2000
 fi
 
-ktap_plan 33
+ktap_plan 35
 
 src=$(mktemp)
 trap 'rm -f "$src" "$src.big"' EXIT
@@ -209,6 +209,27 @@ check "sendfile: 1 MiB in at most $most Twrites (${D1[Twrite]:-0})" \
 	test "${D1[Twrite]:-0}" -ge 1 -a "${D1[Twrite]:-0}" -le $most
 check "sendfile: the data arrived" cmp -s sf "$src.big"
 rm -f "$src.big" fa sf
+
+# -- path walks through kept directories ----------------------------------
+# A directory that path walks only pass through is checked again (a
+# Twalk of its name) at most once a second: looking up 20 missing names
+# under a kept k/a/b walks those 20 names, and k, a and b a few times at
+# most (each lookup would walk all three again without that).  The
+# directory is closed in the phase, so its fids are gone at its end.
+mkdir -p k/a/b
+exec {kfd}<k/a/b
+kept_walks() {
+	local i t0=$SECONDS
+	for i in {1..20}; do
+		[[ -e k/a/b/none$i ]] && return 1
+	done
+	kept_secs=$((SECONDS - t0))
+	exec {kfd}<&-
+}
+phase kept kept_walks
+check_eq "kept: one failed Twalk per missing name" "${D2[Twalk]:-0}" 20
+check "kept: k, a and b walked at most once a second ($((${D1[Twalk]:-0} - 20)) in ${kept_secs:-?} s)" \
+	test "$((${D1[Twalk]:-0} - 20))" -le "$((3 * (${kept_secs:-0} + 2)))"
 
 # -- the whole sequence ---------------------------------------------------
 deltas first a
