@@ -88,24 +88,30 @@ struct p9_fid *v9fs_fid_find(struct inode *inode, kuid_t uid)
  * @inode: the inode @fid was walked to
  * @fid: the fid; the caller's reference moves to the inode
  *
- * If the inode already has a fid for the same user, @fid is put instead.
+ * @fid takes the place of a fid the inode has for the same user: it was
+ * just walked through the file's current name, while on a path-based
+ * server (QEMU, diod) an older fid may still name a path that another
+ * client has renamed away since (v9fs_forget_walked_fids() covers our
+ * own renames).
  */
 void v9fs_fid_add(struct inode *inode, struct p9_fid *fid)
 {
 	struct v9fs_inode *v9i = V9I(inode);
 	bool any = !v9fs_per_user(V9SB(inode->i_sb));
-	struct p9_fid *old;
+	struct p9_fid *old, *gone = NULL;
 
 	spin_lock(&v9i->lock);
 	hlist_for_each_entry(old, &v9i->fids, fs_link) {
 		if (any || uid_eq(old->uid, fid->uid)) {
-			spin_unlock(&v9i->lock);
-			p9_fid_put(fid);
-			return;
+			hlist_del_init(&old->fs_link);
+			gone = old;
+			break;
 		}
 	}
 	hlist_add_head(&fid->fs_link, &v9i->fids);
 	spin_unlock(&v9i->lock);
+	if (gone)
+		p9_fid_put(gone);
 }
 
 /**

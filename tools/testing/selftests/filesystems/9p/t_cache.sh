@@ -25,7 +25,7 @@ cache=$(sed -n 's/.*cache=\([^,]*\).*/\1/p' <<<"$opts")
 actimeo=$(sed -n 's/.*actimeo=\([0-9]*\).*/\1/p' <<<"$opts")
 ktap_note "cache=$cache actimeo=${actimeo:-none} (from $opts)"
 
-ktap_plan 14
+ktap_plan 15
 
 # Read a file as a fresh open would: one open, all of it.
 rd() { cat -- "$1" 2>&1; }
@@ -142,5 +142,18 @@ else
 		"$got / Tread $(treads)" "$sum"$'\n'"$sum / Tread $before"
 fi
 
-rm -rf -- f m w w2 o s dd a r
+# 13: a directory kept here (open) and renamed elsewhere: its old path
+# is gone and the new one works, after a second without a metadata cache
+# (a directory that path walks pass through is trusted that long), after
+# actimeo with one.
+mkdir kd && printf 'k' >kd/x
+exec {kfd}<kd
+rd kd/x >/dev/null
+mv "$T2/kd" "$T2/kd2"
+if [[ -n $actimeo ]]; then wait_ac; else sleep 1.5; fi
+check_eq "kept directory renamed elsewhere: old path gone, new one works" \
+	"$(test -e kd/x && echo stale; rd kd2/x)" "k"
+exec {kfd}<&-
+
+rm -rf -- f m w w2 o s dd a r kd kd2
 ktap_finish
