@@ -123,8 +123,14 @@ static void v9fs_issue_read(struct netfs_io_subrequest *subreq)
 {
 	struct v9fs_read_work *rw;
 
-	/* Synchronous reads (read_folio, write_begin) just wait anyway. */
-	if (subreq->rreq->origin == NETFS_READAHEAD) {
+	/*
+	 * Synchronous reads (read_folio, write_begin) just wait anyway, and
+	 * so does a reader whose readahead is a single piece (random reads,
+	 * small files): a trip through the work queue only adds latency.
+	 * A window of several pieces is fetched in parallel.
+	 */
+	if (subreq->rreq->origin == NETFS_READAHEAD &&
+	    subreq->len < subreq->rreq->len) {
 		rw = kmalloc(sizeof(*rw), GFP_NOFS);
 		if (rw) {
 			INIT_WORK(&rw->work, v9fs_read_worker);
