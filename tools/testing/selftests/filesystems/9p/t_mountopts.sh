@@ -27,7 +27,7 @@ restore() {
 }
 trap restore EXIT
 
-ktap_plan 41
+ktap_plan 42
 
 # the options of the scratch mount, as /proc/mounts shows them
 shown() { awk -v m="$M" '$2 == m { print $4 }' /proc/mounts; }
@@ -210,4 +210,47 @@ else
 	ktap_fail "nocto: data reaches the server by sync" "mount failed"
 fi
 rm -f cto nc
+
+# lazy umount under load: eight workers with their cwd on the scratch
+# mount go on writing, renaming and reading after umount -l detached it;
+# every one finishes (within 120 s), and what each wrote last reached the
+# server (read back through the suite's mount).  The superblock goes
+# with the last worker: a new mount of the tag then works.
+lazy_case() {
+	local name="lazy umount under load" i why= pids=() rc
+	if ! mount -t 9p -o "$base" "$V9FS_TAG2" "$M" || ! mkdir "$M$rel/lazy"; then
+		ktap_fail "$name" "mount failed"
+		return
+	fi
+	for i in 1 2 3 4 5 6 7 8; do
+		(
+			cd "$M$rel/lazy" || exit 1
+			for j in $(seq 30); do
+				head -c $((4096 * j + i)) /dev/urandom >"t$i" &&
+					mv "t$i" "f$i" && cat "f$i" >/dev/null || exit 1
+			done
+			sha256sum "f$i" >"../sum$i.tmp" && mv "../sum$i.tmp" "../sum$i"
+		) &
+		pids+=($!)
+	done
+	sleep 1
+	umount -l "$M" || why+="umount -l failed; "
+	mountpoint -q "$M" && why+="still mounted; "
+	for i in "${!pids[@]}"; do
+		rc=0
+		timeout 120 tail --pid="${pids[$i]}" -f /dev/null || why+="worker $((i + 1)) still running; "
+		wait "${pids[$i]}" || rc=$?
+		((rc == 0)) || why+="worker $((i + 1)) exit $rc; "
+	done
+	(cd lazy && for i in 1 2 3 4 5 6 7 8; do sha256sum -c --quiet "../sum$i" || exit 1; done) ||
+		why+="data differs; "
+	if mount -t 9p -o "$base" "$V9FS_TAG2" "$M"; then
+		umount "$M" || why+="umount of a new mount failed; "
+	else
+		why+="a new mount failed; "
+	fi
+	rm -rf lazy sum?
+	if [[ -z $why ]]; then ktap_ok "$name"; else ktap_fail "$name" "${why%; }"; fi
+}
+lazy_case
 ktap_finish
