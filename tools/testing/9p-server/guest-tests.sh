@@ -370,6 +370,46 @@ elif want "diod"; then
 	skip "diod not installed or disabled"
 fi
 
+# ---- a file changed beneath the server ----
+# diod exports $EXP, a directory of this guest, so the test can change a
+# file on the server's own file system, as a user of the host would
+# (the virtio suites can only change it through a second mount): every
+# cache mode must show the change at the next open (close-to-open),
+# whether the size moved or not.
+host_edit() {
+	local cache=$1 name="server-side edit seen at the next open (cache=$1)"
+	local sock=$W/diod-edit.sock got want
+
+	want "$name" || return
+	reset_export
+	printf 'first version' >"$EXP/ed"
+	if ! diod_start "$sock" "$EXP" $W/diod.log; then
+		notok "$name: diod does not start"
+		diod_stop
+		return
+	fi
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o "trans=unix,version=9p2000.L,cache=$cache,aname=$EXP" "$sock" "$MNT"; then
+		notok "$name: mount"
+		diod_stop
+		return
+	fi
+	got=$(cat "$MNT/ed" 2>&1)
+	printf 'second, longer version' >"$EXP/ed"
+	got+=" / $(cat "$MNT/ed" 2>&1)"
+	printf 'SECOND, LONGER VERSION' >"$EXP/ed"
+	got+=" / $(cat "$MNT/ed" 2>&1)"
+	: >"$EXP/ed"
+	got+=" / $(cat "$MNT/ed" 2>&1)"
+	umnt || got+=" (umount failed)"
+	diod_stop
+	want="first version / second, longer version / SECOND, LONGER VERSION / "
+	if [ "$got" = "$want" ]; then ok "$name"; else notok "$name: read '$got'"; fi
+}
+if [ $DIOD = 1 ] && command -v diod >/dev/null; then
+	for c in none readahead mmap writeback loose; do host_edit $c; done
+fi
+
 # ---- the VFS selftests over tcp and unix, against diod ----
 # suite_diod TRANS GLOBS: diod exports a fresh tmpfs directory; mount it
 # over TRANS as the virtio suites do (9p2000.L, cache=none, msize=512000:
