@@ -99,27 +99,43 @@ out:
 static int ndot, ndotdot, nsampled, nunknown;
 static char dir_prefix[16];
 
+/* Count '.' and '..'; true for them. */
+static int dot_entry(const char *name)
+{
+	if (!strcmp(name, ".")) {
+		ndot++;
+		return 1;
+	}
+	if (!strcmp(name, "..")) {
+		ndotdot++;
+		return 1;
+	}
+	return 0;
+}
+
+/* Count one more sighting of @name; fails (-1) on the second. */
+static int seen_before(int *seen, const char *name)
+{
+	if ((*seen)++) {
+		t_fail_at(__FILE__, __LINE__, "duplicate entry '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
 static int big_cb(const char *name, unsigned char type, ino_t ino)
 {
 	struct ent *e;
 
-	if (!strcmp(name, ".")) {
-		ndot++;
+	if (dot_entry(name))
 		return 0;
-	}
-	if (!strcmp(name, "..")) {
-		ndotdot++;
-		return 0;
-	}
 	e = find(name);
 	if (!e) {
 		t_fail_at(__FILE__, __LINE__, "unexpected entry '%s'", name);
 		return -1;
 	}
-	if (e->seen++) {
-		t_fail_at(__FILE__, __LINE__, "duplicate entry '%s'", name);
+	if (seen_before(&e->seen, name))
 		return -1;
-	}
 	if (type == DT_UNKNOWN) {
 		nunknown++;	/* allowed (e.g. QEMU's mapped models) */
 	} else if (type != e->type) {
@@ -326,23 +342,15 @@ static int huge_cb(const char *name, unsigned char type, ino_t ino)
 	struct hname key = { .name = (char *)name }, *e;
 
 	(void)ino;
-	if (!strcmp(name, ".")) {
-		ndot++;
+	if (dot_entry(name))
 		return 0;
-	}
-	if (!strcmp(name, "..")) {
-		ndotdot++;
-		return 0;
-	}
 	e = bsearch(&key, hnames, nhnames, sizeof(*hnames), cmp_hname);
 	if (!e) {
 		t_fail_at(__FILE__, __LINE__, "'%s' is not on the host", name);
 		return -1;
 	}
-	if (e->seen++) {
-		t_fail_at(__FILE__, __LINE__, "duplicate entry '%s'", name);
+	if (seen_before(&e->seen, name))
 		return -1;
-	}
 	if (type == DT_UNKNOWN) {
 		nunknown++;
 	} else if (e->type != DT_UNKNOWN && type != e->type) {
