@@ -97,3 +97,24 @@ ktap_finish() {
 	fi
 	exit $KSFT_PASS
 }
+
+# spare_tag_scratch NAME: for tests of mounts of their own.  Skips the
+# test unless the suite's spare tag (V9FS_TAG2) is there on virtio;
+# unmounts V9FS_MNT2 and sets M to an empty scratch mount point; at exit
+# M is unmounted and removed and V9FS_MNT2 mounted again as the suite had
+# it.
+spare_tag_scratch() {
+	[[ -n ${V9FS_TAG2:-} && -n ${V9FS_MNT2:-} ]] ||
+		skip_all "no spare mount tag (V9FS_TAG2, V9FS_MNT2)"
+	[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
+	M=/run/v9fs-$1.$$
+	mkdir -p "$M"
+	umount "$V9FS_MNT2" 2>/dev/null || skip_all "cannot unmount $V9FS_MNT2"
+	trap _spare_tag_restore EXIT
+}
+_spare_tag_restore() {
+	umount "$M" 2>/dev/null
+	rmdir "$M" 2>/dev/null
+	mount -t 9p -o "$V9FS_OPTS" "$V9FS_TAG2" "$V9FS_MNT2" ||
+		echo "# could not mount $V9FS_TAG2 on $V9FS_MNT2 again"
+}

@@ -13,22 +13,9 @@
 # again with the suite's options at the end.
 . "$(dirname "$0")/lib.sh"
 
-[[ -n ${V9FS_TAG2:-} && -n ${V9FS_MNT2:-} ]] ||
-	skip_all "no spare mount tag (V9FS_TAG2, V9FS_MNT2)"
-[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
 command -v setpriv >/dev/null || skip_all "no setpriv(1)"
-
-M=/run/v9fs-access.$$
+spare_tag_scratch access
 rel=${PWD#"$V9FS_MNT"}
-mkdir -p "$M"
-umount "$V9FS_MNT2" 2>/dev/null || skip_all "cannot unmount $V9FS_MNT2"
-restore() {
-	umount "$M" 2>/dev/null
-	rmdir "$M" 2>/dev/null
-	mount -t 9p -o "$V9FS_OPTS" "$V9FS_TAG2" "$V9FS_MNT2" ||
-		echo "# could not mount $V9FS_TAG2 on $V9FS_MNT2 again"
-}
-trap restore EXIT
 
 # as1000 CMD...: run CMD as uid and gid 1000, no supplementary groups
 as1000() { setpriv --reuid=1000 --regid=1000 --clear-groups -- "$@"; }

@@ -11,21 +11,8 @@
 # with the suite's options at the end.
 . "$(dirname "$0")/lib.sh"
 
-[[ -n ${V9FS_TAG2:-} && -n ${V9FS_MNT2:-} ]] ||
-	skip_all "no spare mount tag (V9FS_TAG2, V9FS_MNT2)"
-[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
-
-M=/run/v9fs-mountopts.$$
+spare_tag_scratch mountopts
 base="trans=virtio,version=${V9FS_VERSION:-9p2000.L}"
-mkdir -p "$M"
-umount "$V9FS_MNT2" 2>/dev/null || skip_all "cannot unmount $V9FS_MNT2"
-restore() {
-	umount "$M" 2>/dev/null
-	rmdir "$M" 2>/dev/null
-	mount -t 9p -o "$V9FS_OPTS" "$V9FS_TAG2" "$V9FS_MNT2" ||
-		echo "# could not mount $V9FS_TAG2 on $V9FS_MNT2 again"
-}
-trap restore EXIT
 
 ktap_plan 42
 
