@@ -200,9 +200,10 @@ rm -f cto nc
 
 # lazy umount under load: eight workers with their cwd on the scratch
 # mount go on writing, renaming and reading after umount -l detached it;
-# every one finishes (within 120 s), and what each wrote last reached the
-# server (read back through the suite's mount).  The superblock goes
-# with the last worker: a new mount of the tag then works.
+# every one finishes (within 120 s, times V9FS_SLOWDOWN on the debug
+# kernel), and what each wrote last reached the server (read back
+# through the suite's mount).  The superblock goes with the last worker:
+# a new mount of the tag then works.
 lazy_case() {
 	local name="lazy umount under load" i why= pids=() rc
 	if ! mount -t 9p -o "$base" "$V9FS_TAG2" "$M" || ! mkdir "$M$rel/lazy"; then
@@ -225,7 +226,8 @@ lazy_case() {
 	mountpoint -q "$M" && why+="still mounted; "
 	for i in "${!pids[@]}"; do
 		rc=0
-		timeout 120 tail --pid="${pids[$i]}" -f /dev/null || why+="worker $((i + 1)) still running; "
+		timeout $((120 * ${V9FS_SLOWDOWN:-1})) tail --pid="${pids[$i]}" -f /dev/null ||
+			why+="worker $((i + 1)) still running; "
 		wait "${pids[$i]}" || rc=$?
 		((rc == 0)) || why+="worker $((i + 1)) exit $rc; "
 	done
