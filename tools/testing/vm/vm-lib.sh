@@ -268,14 +268,14 @@ prepare_kernel() {
 }
 
 # ---- the debug kernel (vm-run --kernel debug) -------------------------------
-# debug-kernel/build.sh builds it once (about an hour) and caches it; vm-run
+# debug-kernel/build.sh builds it once (about 10 min idle) and caches it; vm-run
 # only ever asks for its paths. Sets V9DBG_KERNEL_{RELEASE,IMAGE,MODULES,BUILD}.
 debug_kernel_env() {
 	local line out
 
 	out=$("$VMDIR/debug-kernel/build.sh" --print 2>/dev/null) || {
 		echo "vm-run: the debug kernel is not built yet: run" \
-			"tools/testing/vm/debug-kernel/build.sh (takes about an hour)" >&2
+			"tools/testing/vm/debug-kernel/build.sh (or make check-debug)" >&2
 		return 1
 	}
 	while IFS= read -r line; do
