@@ -37,6 +37,7 @@
 # CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
 # SUITE_TIMEOUT per suite boot (2400); SUITE_SPLIT=1 boots once per line
 # of suites.conf (steps suite:MODS/N) instead of once per MODS;
+# RDMA_MODS, the rdma step's clients ("ng kernel");
 # VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the issue's size);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
@@ -180,7 +181,8 @@ if want build-W1; then
 		record fail build-W1 "build failed: see $log"
 	fi
 else
-	make -C "$PROJECT" >"$LOGS/check-build.log" 2>&1 && built=1
+	# concurrent runs (check-debug's streams) share the tree: one make at a time
+	flock "$BUILD/check-build.lock" make -C "$PROJECT" >"$LOGS/check-build.log" 2>&1 && built=1
 fi
 
 want build-W1 && took build-W1
@@ -244,7 +246,7 @@ want unit && took unit
 selftests_built=0
 if want selftests-build || want legacy || want_suites; then
 	log=$LOGS/check-selftests-build.log
-	if make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$log" 2>&1; then
+	if flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$log" 2>&1; then
 		selftests_built=1
 		if grep -qE ': (warning|error):' "$log"; then
 			grep -E ': (warning|error):' "$log" | head -n 10 | sed 's/^/  /'
@@ -433,7 +435,7 @@ if want rdma; then
 		else
 			record fail rdma/modinfo-alias "$ko: no alias 9p-rdma ($(modinfo -F alias "$ko" 2>&1 | tr '\n' ' '))"
 		fi
-		for mods in ng kernel; do
+		for mods in ${RDMA_MODS:-ng kernel}; do
 			out=$RES/rdma-$mods.out
 			arg=
 			[[ $mods == kernel ]] && arg=kernel
