@@ -364,8 +364,9 @@ static void ofd_locks(void)
 static void flock_modes(void)
 {
 	double limit = t_env_long("V9FS_LOCK_WAIT", 25);
-	int fd, fd2, r;
+	int fd, fd2, r, p[2];
 	pid_t pid;
+	char c;
 
 	CHECK(t_put("f", "x", 1) == 0);
 	fd = open("f", O_RDONLY);
@@ -380,22 +381,35 @@ static void flock_modes(void)
 	CHECK(flock(fd2, LOCK_SH | LOCK_NB) == 0);
 	CHECK_ERR(flock(fd2, LOCK_EX | LOCK_NB), EWOULDBLOCK);
 	CHECK(flock(fd2, LOCK_UN) == 0);
-	/* another process blocks on LOCK_EX until we unlock */
+	/*
+	 * another process blocks on LOCK_EX until we unlock; it says when it
+	 * has been refused (a fork takes seconds on a debug kernel: without
+	 * that, our unlock could come first)
+	 */
+	CHECK(pipe(p) == 0);
 	fflush(stdout);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		int cfd = open("f", O_RDONLY);
 
+		close(p[0]);
 		if (cfd < 0)
 			_exit(2);
 		if (flock(cfd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK)
 			_exit(3);
+		if (write(p[1], "r", 1) != 1)
+			_exit(5);
 		if (flock(cfd, LOCK_EX))
 			_exit(4);
 		_exit(0);
 	}
-	usleep(300000);
+	close(p[1]);
+	r = read(p[0], &c, 1) == 1 ? 0 : t_wait(pid);
+	close(p[0]);
+	CHECKF(r == 0, "child's LOCK_NB beside our LOCK_SH: status %d (3: not refused)",
+	       r);
+	usleep(500000);		/* let the child block */
 	CHECKF(waitpid(pid, &r, WNOHANG) == 0, "child got LOCK_EX while we held LOCK_SH");
 	CHECK(flock(fd, LOCK_UN) == 0);
 	r = t_wait_for(pid, limit);
