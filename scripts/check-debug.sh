@@ -16,7 +16,7 @@
 #   fault-inject tools/testing/vm/tests/fault-inject.sh
 #
 # Each step is one scripts/check.sh run (CHECK_ONLY=step, scratch in
-# build/check-debug/STEP, logs build/logs/check-debug-STEP-*), and
+# build/check-debug/STEP, guest logs build/logs/check-debug-STEP*), and
 # CHECK_JOBS (3) of them run at once, longest expected first: the steps
 # add up to about 4.5 hours of guest time, one after another.
 #
@@ -141,7 +141,7 @@ worker() {
 	while step=$(next_step); do
 		safe=${step//[:\/]/-}
 		t0=$(date +%s)
-		CHECK_ONLY=$step CHECK_RES=$RESBASE/$safe CHECK_LOG_PREFIX=$LPBASE-$safe \
+		CHECK_ONLY=$step CHECK_RES=$RESBASE/$safe CHECK_LOG_PREFIX=$LPBASE \
 			"$PROJECT/scripts/check.sh" >"$RESBASE/$safe.txt" 2>&1 && rc=0 || rc=$?
 		(
 			flock 9
