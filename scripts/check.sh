@@ -367,7 +367,8 @@ FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
 if want fd; then
 	out=$RES/fd.out
 	if [[ $selftests_built != 1 ]] &&
-		make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$LOGS/check-fd-selftests.log" 2>&1; then
+		flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" \
+			>"$LOGS/check-fd-selftests.log" 2>&1; then
 		selftests_built=1
 	fi
 	if [[ $built == 1 ]]; then
@@ -426,7 +427,8 @@ if want rdma; then
 	else
 		# the guest runs the C selftests from here (CHECK_ONLY=rdma too)
 		[[ $selftests_built == 1 ]] ||
-			make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$LOGS/check-rdma-selftests.log" 2>&1 ||
+			flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" \
+				>"$LOGS/check-rdma-selftests.log" 2>&1 ||
 			record fail rdma/selftests-build "see $LOGS/check-rdma-selftests.log"
 		# request_module("9p-rdma") for trans=rdma must find our module
 		ko=net/9p/9pnet_rdma.ko
