@@ -61,6 +61,47 @@ kmemleak_check() {
 	echo "v9vm-kmemleak-done" >/dev/console
 }
 
+# VM_WATCHDOG seconds after the command started (vm-run sets it a little
+# short of its own hard limit), say what every process is waiting in, with
+# the kernel stack of each blocked one and v9fs-ng's client counters, so
+# that a run killed for its time shows where it was stuck. "v9vm-watchdog"
+# lines are not kernel reports (kernel_report() skips them).
+watchdog() {
+	local p st comm wchan f
+
+	sleep "$1" || return 0
+	{
+		echo "v9vm-watchdog: the command still runs after $1 s: its processes"
+		for p in /proc/[0-9]*; do
+			read -r st <"$p/stat" 2>/dev/null || continue
+			# pid (comm) state ...: comm may hold spaces
+			comm=${st#*(}
+			comm=${comm%) *}
+			st=${st##*) }
+			st=${st%% *}
+			# kernel threads (no command line) only when blocked
+			f=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-100)
+			[[ -n $f || $st == D ]] || continue
+			wchan=$(cat "$p/wchan" 2>/dev/null)
+			echo "v9vm-watchdog: ${p#/proc/} $st ${wchan:-?}: ${f:-[$comm]}"
+			if [[ $st == D ]]; then
+				while read -r f; do
+					echo "v9vm-watchdog:     $f"
+				done <"$p/stack" 2>/dev/null
+			fi
+		done
+		[[ -d /sys/kernel/debug/9pnet ]] ||
+			mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+		for f in /sys/kernel/debug/9pnet/*/*; do
+			[[ -f $f ]] || continue
+			while read -r st; do
+				echo "v9vm-watchdog: ${f#/sys/kernel/debug/9pnet/}: $st"
+			done <"$f" 2>/dev/null
+		done
+		echo "v9vm-watchdog: end"
+	} >/dev/console 2>&1
+}
+
 finish() {
 	local rc=$1 taint=0
 
@@ -121,8 +162,14 @@ if [[ $VM_INTERACTIVE == 1 ]]; then
 	setsid --ctty --wait bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=$?
 else
+	wd_pid=
+	if [[ ${VM_WATCHDOG:-0} -gt 0 ]]; then
+		watchdog "$VM_WATCHDOG" </dev/null &
+		wd_pid=$!
+	fi
 	bash -c "$VM_CMD" </dev/null >"$OUT_PORT" 2>&1
 	rc=$?
+	[[ -n $wd_pid ]] && kill "$wd_pid" 2>/dev/null
 fi
 cd /
 case ${VM_KMEMLEAK:-} in unload | scan) kmemleak_check ;; esac

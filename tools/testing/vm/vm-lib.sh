@@ -148,10 +148,11 @@ build_initramfs() {
 # refcount corruption; with the debug kernel also sleeping in atomic
 # context, debugobjects and kmemleak's own reports. Lines the guest init
 # wrote itself while dumping kmemleak's list ("v9vm-kmemleak...": object
-# contents may spell anything) are judged by kmemleak_report instead.
+# contents may spell anything) are judged by kmemleak_report instead, and
+# its watchdog's dump of a run out of time ("v9vm-watchdog...") is none.
 KERNEL_REPORT_RE='BUG:|BUG [A-Za-z0-9_.-]+ \(|kernel BUG at|Oops|WARNING:|[Uu]nable to handle|Call Trace|possible circular locking|possible recursive locking|INFO: |KASAN|UBSAN|KFENCE|general protection fault|[Kk]ernel panic|list_add corruption|list_del corruption|refcount_t: |stack-protector|double fault|soft lockup|hard LOCKUP|self-detected stall|blocked for more than|Fixing recursive fault|sleeping function called from invalid context|ODEBUG:|DEBUG_LOCKS_WARN_ON|kmemleak: [0-9]+ new suspected memory leak'
 kernel_report() {
-	tr -d '\r' <"$1" | grep -a -n -v -E '^v9vm-kmemleak' |
+	tr -d '\r' <"$1" | grep -a -n -v -E '^v9vm-(kmemleak|watchdog)' |
 		grep -a -E -e "^[0-9]+:.*($KERNEL_REPORT_RE)"
 }
 
