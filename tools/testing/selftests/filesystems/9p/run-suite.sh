@@ -243,6 +243,10 @@ result() {
 
 taint() { cat /proc/sys/kernel/tainted 2>/dev/null || echo 0; }
 
+# The harness's own operations on a mount get a test's bound too: one that
+# hangs fails its test instead of stalling every test after it.
+bounded() { timeout -k 10 "$TEST_TIMEOUT" "$@"; }
+
 taint_letters() {
 	local t=$1 s=
 	((t & 32)) && s+=B
@@ -273,7 +277,7 @@ for i in "${!configs[@]}"; do
 		echo "# mount -t 9p -o $opts $tag $mnt"
 		if [[ -z $tag ]]; then
 			mount_err="no tag= in the configuration"
-		elif ! mount_err=$(mount -t 9p -o "$opts" "$tag" "$mnt" 2>&1); then
+		elif ! mount_err=$(bounded mount -t 9p -o "$opts" "$tag" "$mnt" 2>&1); then
 			mount_err=${mount_err:-mount failed}
 		else
 			mount_err=
@@ -281,7 +285,7 @@ for i in "${!configs[@]}"; do
 			if [[ -n $tag2 ]]; then
 				mnt2=$mnt.2
 				mkdir -p "$mnt2"
-				if mount -t 9p -o "$opts" "$tag2" "$mnt2" 2>/dev/null; then
+				if bounded mount -t 9p -o "$opts" "$tag2" "$mnt2" 2>/dev/null; then
 					mounted_here+=("$mnt2")
 				else
 					echo "# second mount of $tag2 failed: V9FS_MNT2 unset"
@@ -302,11 +306,11 @@ for i in "${!configs[@]}"; do
 			result fail "$t" "$desc: $prog not built or not executable"
 			continue
 		fi
-		if ! testdir=$(mktemp -d "$mnt/$t.XXXXXX" 2>&1); then
+		if ! testdir=$(bounded mktemp -d "$mnt/$t.XXXXXX" 2>&1); then
 			result fail "$t" "$desc: cannot make a test directory: $testdir"
 			continue
 		fi
-		chmod 755 "$testdir"
+		bounded chmod 755 "$testdir"
 		base=${testdir##*/}
 		before=$(taint)
 		(
@@ -337,13 +341,13 @@ for i in "${!configs[@]}"; do
 			dmesg 2>/dev/null | tail -n 40 | sed 's/^/# dmesg: /'
 		elif [[ $rc == 0 ]]; then
 			result ok "$t" "$desc${xf_xpass:+ (XPASS ${xf_xpass% })}"
-			rm -rf "$testdir" 2>/dev/null
+			bounded rm -rf "$testdir" 2>/dev/null
 		elif [[ $rc == 1 && -n $xf_expected && -z $xf_unexpected ]]; then
 			result ok "$t" "XFAIL $xf_expected: $desc${xf_xpass:+ (XPASS ${xf_xpass% })}"
-			rm -rf "$testdir" 2>/dev/null
+			bounded rm -rf "$testdir" 2>/dev/null
 		elif [[ $rc == 4 ]]; then
 			result skip "$t" "$desc"
-			rm -rf "$testdir" 2>/dev/null
+			bounded rm -rf "$testdir" 2>/dev/null
 		elif [[ $rc == 124 || $rc == 137 ]]; then
 			result fail "$t" "$desc: timed out after ${TEST_TIMEOUT}s"
 		elif [[ -n $xf_expected ]]; then
@@ -358,7 +362,7 @@ if [[ $any_mount == 1 ]]; then
 	why=
 	for ((k = ${#mounted_here[@]} - 1; k >= 0; k--)); do
 		m=${mounted_here[$k]}
-		if ! err=$(umount "$m" 2>&1); then
+		if ! err=$(bounded umount "$m" 2>&1); then
 			why+="umount $m: $err; "
 			umount -l "$m" 2>/dev/null
 		fi
