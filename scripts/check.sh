@@ -35,8 +35,9 @@
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
 # CHECK_ONLY='build-W1 suite:*'); V9FS_TEST_TIMEOUT per selftest (300);
-# SUITE_TIMEOUT per suite boot (2400); SUITE_SPLIT=1 boots once per line
-# of suites.conf (steps suite:MODS/N) instead of once per MODS;
+# SUITE_TIMEOUT per suite boot (1800); SUITE_BOOT_TESTS, most tests in
+# one suite boot (36: suite:ng takes two, suite:ng/1-2 and suite:ng/3-7);
+# SUITE_SPLIT=1 boots once per line of suites.conf (steps suite:MODS/N);
 # RDMA_MODS, the rdma step's clients ("ng kernel");
 # VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the issue's size);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
@@ -66,7 +67,10 @@ V9FS_READDIR_COUNT=${V9FS_READDIR_COUNT:-1000}
 # there) at the root of each export whose tests include t_readdir_big
 V9FS_HUGE_COUNT=${V9FS_HUGE_COUNT:-100000}
 HUGE_DIR=v9fs-huge
-SUITE_TIMEOUT=${SUITE_TIMEOUT:-2400}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1800}
+# tests in one suite boot at most (whole suites.conf lines per boot)
+SUITE_BOOT_TESTS=${SUITE_BOOT_TESTS:-36}
+[[ $SUITE_BOOT_TESTS =~ ^[1-9][0-9]*$ ]] || { echo "SUITE_BOOT_TESTS must be a positive integer" >&2; exit 2; }
 RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-1}
 CHECK_ONLY=${CHECK_ONLY:-}
 
@@ -121,12 +125,45 @@ ktap_count() {
 	grep -cE '^(not ok|ok) [0-9]+ ' "$1" || true
 }
 
+# stuck_detail LOG: after a timeout, where the guest was: the command's
+# last lines of output and what its watchdog saw waiting (processes in D
+# state or in 9p code, their kernel stacks, the clients' counters), as
+# comment lines, so that a CI log shows it without the console log.
+stuck_detail() {
+	local log=$1 out=${1%.log}.out
+	if [[ -s $out ]]; then
+		echo "#   the command's last output:"
+		tr -d '\r' <"$out" | tail -n 8 | cut -c1-200 | sed 's/^/#     /'
+	fi
+	if tr -d '\r' <"$log" 2>/dev/null | grep -v '^v9vm-' |
+		grep -m 6 -E 'blocked for more than|INFO: |BUG|WARNING|Oops|stall' >"$RES/stuck.tmp"; then
+		echo "#   the guest kernel said:"
+		cut -c1-200 "$RES/stuck.tmp" | sed 's/^/#     /'
+	fi
+	rm -f "$RES/stuck.tmp"
+	if grep -q '^v9vm-watchdog: ' "$log" 2>/dev/null; then
+		echo "#   the guest's watchdog, short of the limit:"
+		tr -d '\r' <"$log" | awk '
+			/^v9vm-watchdog: [0-9]+ / {
+				keep = $3 == "D" || $4 ~ /9p|v9fs|p9_/
+				if (keep) print
+				next
+			}
+			/^v9vm-watchdog:     / { if (keep) print; next }
+			/^v9vm-watchdog: [0-9]+\/(requests|fids|stats: inflight): / { print }
+			/^v9vm-watchdog: (the command|end)/ { keep = 0; print }' |
+			head -n 60 | cut -c1-200 | sed 's/^v9vm-watchdog: /#     /'
+	else
+		echo "#   no watchdog dump in $log (the guest did not reach it)"
+	fi
+}
+
 # guest_verdict NAME RC LOG: a guest run's own failure, beyond its tests
 guest_verdict() {
 	local name=$1 rc=$2 log=$3
 	case $rc in
 	123) record fail "$name" "guest kernel report: see $log" ;;
-	124) record fail "$name" "timeout: see $log" ;;
+	124) record fail "$name" "timeout: see $log"; stuck_detail "$log" ;;
 	125) record fail "$name" "harness failure: see $log" ;;
 	*) return 1 ;;
 	esac
@@ -541,6 +578,45 @@ suite_boot() {
 	fi
 }
 
+# suite_packed NAME MODS LINES: LINES in as few boots as hold at most
+# SUITE_BOOT_TESTS tests each (consecutive lines; one line is never
+# split): one boot's hang then costs only its own tests' results. A MODS
+# that fits in one boot keeps step NAME; otherwise the boots are steps
+# NAME/FIRST-LAST (line numbers as in SUITE_SPLIT's steps).
+suite_packed() {
+	local name=$1 mods=$2 lines=$3
+	local line i tests n t0 group= count=0 first= last= boots=() bnames=()
+
+	while read -r line; do
+		[[ -n $line ]] || continue
+		read -r i _ _ _ _ tests _ <<<"$line"
+		n=$(tr ',' '\n' <<<"$tests" | grep -c .)
+		if [[ -n $group ]] && ((count + n > SUITE_BOOT_TESTS)); then
+			boots+=("$group")
+			bnames+=("$first${last/#-$first/}")
+			group= count=0
+		fi
+		[[ -z $group ]] && first=$i
+		group+=$line$'\n'
+		count=$((count + n))
+		# "-N", removed from a boot's name when it is "-FIRST"
+		last=-$i
+	done <<<"$lines"
+	if [[ -n $group ]]; then
+		boots+=("$group")
+		bnames+=("$first${last/#-$first/}")
+	fi
+	if ((${#boots[@]} == 1)); then
+		suite_boot "$name" "$mods" "${boots[0]}"
+		return
+	fi
+	for i in "${!boots[@]}"; do
+		t0=$SECONDS
+		suite_boot "$name/${bnames[$i]}" "$mods" "${boots[$i]}"
+		echo "#   ($name/${bnames[$i]}: $((SECONDS - t0))s)"
+	done
+}
+
 # SUITE_SPLIT=1 (check-debug.sh's default): one boot per line of
 # suites.conf, step suite:MODS/N (N counts all lines from 0; CHECK_ONLY
 # suite:MODS still runs them all), so that no single boot of the slow
@@ -557,7 +633,7 @@ for mods in "${mods_order[@]}"; do
 			record fail "$name" "not run: the selftests did not build"
 			continue
 		fi
-		suite_boot "$name" "$mods" "${suite_lines[$mods]}"
+		suite_packed "$name" "$mods" "${suite_lines[$mods]}"
 		continue
 	fi
 	while read -r i rest; do
