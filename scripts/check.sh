@@ -13,6 +13,8 @@
 #                  build, and unload
 #     oops-harness a deliberately oopsing module makes vm-run fail with
 #                  its distinct status and name the console log
+#     timeout-harness  a guest that outlives its limit: its watchdog's
+#                  dump reaches the console and check.sh's failure detail
 #     kclient      the client core over virtio from a test module
 #     virtio       the virtio transport through real mounts: msize, 64
 #                  threads, a big file, device removal under load
@@ -338,6 +340,38 @@ if want oops-harness; then
 fi
 
 want oops-harness && took oops-harness
+
+# ---- guest: the harness says where a guest that runs out of time was ------------------
+# The guest's watchdog must dump its processes and the client's counters
+# before the limit, kernel_report() must not take the dump for a report,
+# and stuck_detail must show the command's last output and that dump.
+if want timeout-harness; then
+	log=$LOGS/$LP-timeout-harness.log
+	out=$RES/timeout-harness.out
+	mkdir -p "$RES/share-timeout"
+	"$VMRUN" --mods ng --log "$log" --timeout 100 --share "tt=$RES/share-timeout" \
+		--cmd 'mkdir -p /run/tt && mount -t 9p -o trans=virtio,version=9p2000.L tt /run/tt &&
+			ls /run/tt >/dev/null && echo "timeout-harness: mounted, now sleeping"; sleep 1000' \
+		>"$out" 2>&1 && rc=0 || rc=$?
+	detail=$(stuck_detail "$log")
+	why=
+	[[ $rc == 124 ]] || why+="vm-run exit $rc, want 124; "
+	grep -q 'guest kernel report' "$out" && why+="the dump was taken for a kernel report; "
+	tr -d '\r' <"$log" | grep -qE '^v9vm-watchdog: [0-9]+ S [^:]*: sleep 1000' ||
+		why+="no watchdog line for the sleeping command; "
+	grep -q 'timeout-harness: mounted, now sleeping' <<<"$detail" ||
+		why+="the detail lacks the command's output; "
+	grep -qE '^#     [0-9]+/requests: [0-9]+$' <<<"$detail" ||
+		why+="the detail lacks the client's request count; "
+	if [[ -z $why ]]; then
+		record pass timeout-harness "vm-run exit 124, the watchdog's dump in $log"
+	else
+		echo "$detail"
+		record fail timeout-harness "${why%; }: see $out and $log"
+	fi
+fi
+
+want timeout-harness && took timeout-harness
 
 # ---- guest: the client core and virtio transport, without the fs --------------------------
 # tools/testing/kclient drives 9pnet from a test module: both dialects,
