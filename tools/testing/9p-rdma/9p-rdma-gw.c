@@ -19,6 +19,12 @@
  *                     becomes another one and its body random bytes
  *   --garbage-body N  every reply from N on keeps size, type and tag but
  *                     gets a random body (the client must survive it)
+ *   --qp-error-after N
+ *                     the first connection only: after relaying N client
+ *                     messages, put its QP in the error state and relay
+ *                     nothing more, without a CM disconnect: the client
+ *                     learns of it only when its next SEND goes
+ *                     unacknowledged (transport retries exceeded)
  *
  * Usage: 9p-rdma-gw [-a ADDR] [-p PORT] [-m BUFSIZE] [-q DEPTH] [-v]
  *                   -s unix:PATH|tcp:HOST:PORT [FAULTS]
@@ -51,7 +57,7 @@ struct opts {
 	int depth;
 	int verbose;
 	long drop_after, stall_after, corrupt_len, bad_tag, truncate;
-	long garbage, garbage_body;
+	long garbage, garbage_body, qp_error_after;
 };
 
 static struct opts o = {
@@ -71,6 +77,7 @@ struct conn {
 	int nfree;
 	int sock;
 	volatile int dead;
+	volatile int silenced;	/* --qp-error-after: QP in error, no disconnect */
 	long from_client, from_server;
 	int corrupted, garbled;
 	uint64_t rnd;		/* xorshift state for --garbage* */
@@ -206,6 +213,24 @@ static void scribble(struct conn *c, char *m, uint32_t from, uint32_t size)
 		m[i] = (char)next_rnd(c);
 }
 
+/*
+ * The QP dies without telling the peer: its receives and sends are
+ * flushed, and the client's next SEND is never acknowledged.
+ */
+static void silence(struct conn *c)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_ERR };
+
+	if (__sync_lock_test_and_set(&c->silenced, 1))
+		return;
+	if (ibv_modify_qp(c->id->qp, &a, IBV_QP_STATE))
+		logf_("conn %d: QP not put in the error state: %s", c->n,
+		      strerror(errno));
+	else
+		logf_("conn %d: QP put in the error state after %ld messages (--qp-error-after)",
+		      c->n, c->from_client);
+}
+
 /* Client -> server, and send completions. */
 static void *cq_thread(void *arg)
 {
@@ -226,6 +251,8 @@ static void *cq_thread(void *arg)
 		ibv_req_notify_cq(cq, 0);
 		while ((n = ibv_poll_cq(cq, 16, wc)) > 0) {
 			for (i = 0; i < n; i++) {
+				if (c->silenced)
+					continue;	/* flushed or late: dropped */
 				if (wc[i].status != IBV_WC_SUCCESS) {
 					kill_conn(c, ibv_wc_status_str(wc[i].status));
 					continue;
@@ -266,6 +293,9 @@ static void *cq_thread(void *arg)
 				}
 				if (o.drop_after && c->from_client >= o.drop_after)
 					kill_conn(c, "--drop-after reached");
+				if (o.qp_error_after && c->n == 1 &&
+				    c->from_client >= o.qp_error_after)
+					silence(c);
 			}
 		}
 	}
@@ -306,7 +336,8 @@ static void *sock_thread(void *arg)
 			break;
 		}
 		c->from_server++;
-		if (o.stall_after && c->from_server > o.stall_after) {
+		if (c->silenced ||
+		    (o.stall_after && c->from_server > o.stall_after)) {
 			pthread_mutex_lock(&c->lock);
 			c->sfree[c->nfree++] = slot;
 			pthread_mutex_unlock(&c->lock);
@@ -497,7 +528,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: 9p-rdma-gw [-a ADDR] [-p PORT] [-m BUFSIZE] [-q DEPTH] [-v] -s unix:PATH|tcp:HOST:PORT\n"
 		"       [--drop-after N] [--stall-after N] [--corrupt-len N] [--bad-tag N] [--truncate N]\n"
-		"       [--garbage N] [--garbage-body N]\n");
+		"       [--garbage N] [--garbage-body N] [--qp-error-after N]\n");
 	exit(2);
 }
 
@@ -507,7 +538,8 @@ int main(int argc, char **argv)
 		{ "drop-after", 1, NULL, 'D' }, { "stall-after", 1, NULL, 'S' },
 		{ "corrupt-len", 1, NULL, 'C' }, { "bad-tag", 1, NULL, 'T' },
 		{ "truncate", 1, NULL, 'R' }, { "garbage", 1, NULL, 'G' },
-		{ "garbage-body", 1, NULL, 'B' }, { NULL, 0, NULL, 0 },
+		{ "garbage-body", 1, NULL, 'B' }, { "qp-error-after", 1, NULL, 'E' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct rdma_event_channel *ec;
 	struct rdma_cm_id *lid;
@@ -532,6 +564,7 @@ int main(int argc, char **argv)
 		case 'R': o.truncate = atol(optarg); break;
 		case 'G': o.garbage = atol(optarg); break;
 		case 'B': o.garbage_body = atol(optarg); break;
+		case 'E': o.qp_error_after = atol(optarg); break;
 		default: usage();
 		}
 	}

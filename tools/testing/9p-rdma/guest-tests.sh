@@ -179,7 +179,7 @@ start_busy() {
 
 # Every busy loop must have failed within $1 seconds.
 all_failed_within() {
-	local t=$(($1 * 10)) n
+	local t=$(($1 * 10)) n t0=$(date +%s)
 	while [ $t -gt 0 ]; do
 		n=$(ls $W/dead.* 2>/dev/null | wc -l)
 		[ "$n" -eq 16 ] && break
@@ -193,6 +193,7 @@ all_failed_within() {
 		return 1
 	fi
 	wait "${BUSY[@]}" 2>/dev/null
+	log "all 16 workers saw an error within $(($(date +%s) - t0)) s"
 	return 0
 }
 
@@ -245,6 +246,117 @@ stall_kill() {
 	return 1
 }
 
+# The kernel's own 9pnet_rdma asks for no transport retries (retry_count
+# 0), and 6.1's rxe arms its retransmit timer only when none is pending,
+# so on a slow guest a stale timer can fire on a SEND just posted: its one
+# try is spent, the QP goes to the error state, and 6.1's client marks
+# itself disconnected but wakes none of its waiters: they sleep until
+# killed (and the hung-task detector reports them).  That is the
+# reference client's weakness, not the gateway's, so every kernel-client
+# step runs watched: when rxe0 counts a transport retry exhausted under
+# it, the step is killed, the mount replaced and the step run once more.
+RXE_HW=/sys/class/infiniband/rxe0/ports/1/hw_counters
+LINK_DEATHS=0
+
+# the transport retries rxe0 has seen exhausted, both kinds
+link_deaths() {
+	cat $RXE_HW/retry_exceeded_err $RXE_HW/retry_rnr_exceeded_err 2>/dev/null |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+
+# rxe0's nonzero counters, one line
+rxe_counters() {
+	local f v out=
+	for f in $RXE_HW/*; do
+		v=$(cat "$f" 2>/dev/null) || continue
+		[ "$v" != 0 ] && out="$out ${f##*/}=$v"
+	done
+	echo "${out# }"
+}
+
+# kill_tree PID: PID and all its descendants (timeout(1) puts its child
+# in a process group of its own, so a group kill would miss it)
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+	kill -KILL "$1" 2>/dev/null
+}
+
+# watched CMD...: run CMD (no ok/nok inside: it runs in a subshell); its
+# status, or 75 when rxe0 counted a dead link under it: then CMD and its
+# children are killed and $MNT unmounted
+watched() {
+	local base pid
+	base=$(link_deaths)
+	"$@" &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		if [ "$(link_deaths)" != "$base" ]; then
+			LINK_DEATHS=$((LINK_DEATHS + 1))
+			log "the kernel client's link died under '$*' (rxe0: $(rxe_counters)): killed"
+			kill_tree $pid
+			wait $pid 2>/dev/null
+			mountpoint -q $MNT && do_umount
+			return 75
+		fi
+		sleep 0.2
+	done
+	wait $pid
+}
+
+# smoke with a prober beside it: a stat every half second, so that a new
+# SEND follows the QP's death (a client that only waits for replies to
+# SENDs already acknowledged never learns of it)
+smoke_probed() {
+	local p
+	smoke d &
+	p=$!
+	while kill -0 $p 2>/dev/null; do
+		stat $MNT >/dev/null 2>&1
+		sleep 0.5
+	done
+	wait $p
+}
+
+# ref mounted|unmounted CMD...: CMD for the kernel's client, watched, and
+# run once more (from the state it needs: $MNT mounted or not) if the
+# link died under it; a second death fails it
+ref() {
+	local need=$1 rc
+	shift
+	watched "$@"
+	rc=$?
+	[ $rc = 75 ] || return $rc
+	if [ "$need" = mounted ] && ! do_mount; then
+		log "no mount after the dead link"
+		return 1
+	fi
+	log "running '$*' once more"
+	watched "$@"
+	rc=$?
+	[ $rc = 75 ] || return $rc
+	[ "$need" = mounted ] && do_mount
+	return 1
+}
+
+# True when, within $(s 10) s, no user process is in uninterruptible
+# sleep (a waiter the client left behind).
+no_blocked() {
+	local t p st left
+	for t in $(seq "$(s 50)"); do
+		left=
+		for p in /proc/[0-9]*; do
+			[ -s "$p/cmdline" ] || continue	# kernel threads
+			st=$(sed 's/.*) //; s/ .*//' "$p/stat" 2>/dev/null)
+			[ "$st" = D ] && left="$left ${p#/proc/}($(cat "$p/comm" 2>/dev/null), $(cat "$p/wchan" 2>/dev/null))"
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.2
+	done
+	log "still blocked:$left"
+	return 1
+}
+
 # The first trans=rdma mount loads 9pnet_rdma through its alias 9p-rdma:
 # the module loaded must be the one of $1 (a .ko path).
 autoload() {
@@ -259,6 +371,13 @@ autoload() {
 	log "9pnet_rdma loaded: build-id '$got', $1: '$want'"
 	do_umount || return 1
 	[ -n "$want" ] && [ "$got" = "$want" ]
+}
+
+# suite_one CLIENT TEST OUT: one VFS selftest on the mount at $MNT
+suite_one() {
+	"$SUITE" --client "$1" --no-unload --timeout "${V9FS_TEST_TIMEOUT:-300}" \
+		--bindir "$BINDIR" -c "name=rdma mounted=$MNT hostdir=$EXPORT version=9p2000.L cache=none model=diod tests=$2" \
+		>"$3" 2>&1
 }
 
 # suite CLIENT TESTS: the VFS selftests (comma separated) on a fresh
@@ -278,9 +397,11 @@ suite() {
 	for t in "${tests[@]}"; do
 		out=$W/suite.$t.out
 		t0=$(date +%s)
-		"$SUITE" --client "$client" --no-unload --timeout "${V9FS_TEST_TIMEOUT:-300}" \
-			--bindir "$BINDIR" -c "name=rdma mounted=$MNT hostdir=$EXPORT version=9p2000.L cache=none model=diod tests=$t" \
-			>"$out" 2>&1
+		if [ "$client" = kernel ]; then
+			ref mounted suite_one "$client" "$t" "$out"
+		else
+			suite_one "$client" "$t" "$out"
+		fi
 		rc=$?
 		sed 's/^/    /' "$out"
 		verdict=
@@ -310,11 +431,29 @@ if [ "$MODE" = kernel ]; then
 	start_gw
 	check "mount loads the kernel's own 9pnet_rdma" autoload \
 		"$(ls /lib/modules/"$(uname -r)"/kernel/net/9p/9pnet_rdma.ko*)"
-	check "mount (kernel client)" do_mount
-	check "smoke I/O sha256 (kernel client)" smoke k
-	check "umount (kernel client)" do_umount
+	check "mount (kernel client)" ref unmounted do_mount
+	check "smoke I/O sha256 (kernel client)" ref mounted smoke k
+	check "umount (kernel client)" ref mounted do_umount
 	suite kernel "${RDMA_SUITE:-$KERNEL_SUITE}"
 	stop_gw
+	# The watch itself: the first connection's QP goes to the error
+	# state after 30 messages, without a disconnect, under a smoke copy.
+	start_gw --qp-error-after 30
+	if ref unmounted do_mount; then
+		t0=$(date +%s)
+		d0=$LINK_DEATHS
+		ref mounted smoke_probed
+		rc=$?
+		t=$(($(date +%s) - t0))
+		check "a dead link under the kernel's client: step killed, run again on a new mount ($t s)" \
+			test $rc = 0 -a $((LINK_DEATHS - d0)) = 1 -a $t -le "$(s 120)"
+		check "nothing left blocked on the dead link" no_blocked
+		check "umount after the dead link" ref mounted do_umount
+	else
+		nok "mount for the dead-link test"
+	fi
+	stop_gw
+	log "dead links under the kernel's client: $LINK_DEATHS (rxe0: $(rxe_counters))"
 	grep "connect request" $W/gw.log | sed 's/^/# /'
 	echo "1..$N"
 	exit $((FAILED > 0))
@@ -399,6 +538,15 @@ check "stalled server: a reader blocks" stall_blocks
 check "stalled server: the blocked reader dies of SIGKILL within $(s 5) s" stall_kill
 check "stalled server: umount -f within $(s 30) s" timeout "$(s 30)" umount -f $MNT
 mountpoint -q $MNT && umount -l $MNT
+stop_gw
+
+# A server whose QP goes to the error state without a disconnect: only
+# the client's unacknowledged SENDs tell it (after its transport retries).
+start_gw --qp-error-after 200
+do_mount || log "mount failed"
+start_busy
+check "QP dead without a disconnect: every worker fails within $(s 40) s" all_failed_within "$(s 40)"
+check "umount after the dead QP" do_umount
 stop_gw
 
 # Device removal while mounted.
