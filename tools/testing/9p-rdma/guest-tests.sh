@@ -429,7 +429,7 @@ echo "TAP version 13"
 log "mode $MODE, kernel $(uname -r)"
 if [ "$MODE" = kernel ]; then
 	start_gw
-	check "mount loads the kernel's own 9pnet_rdma" autoload \
+	check "mount loads the kernel's own 9pnet_rdma" ref unmounted autoload \
 		"$(ls /lib/modules/"$(uname -r)"/kernel/net/9p/9pnet_rdma.ko*)"
 	check "mount (kernel client)" ref unmounted do_mount
 	check "smoke I/O sha256 (kernel client)" ref mounted smoke k
