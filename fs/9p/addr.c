@@ -223,14 +223,47 @@ out:
  */
 struct v9fs_wb_run {
 	struct p9_fid *fid;
+	struct writeback_control *wbc;
 	struct folio **folios;
 	unsigned int nr, max;
 	loff_t start;
 	size_t len;
 	bool sent;
 	bool caching;
+	bool retry;
 	int err;
 };
+
+/*
+ * Errors that say nothing about the file: the task running writeback was
+ * killed (whoever it is: an fsync, a close, another process's stat), the
+ * memory ran out, or the server was slow beyond reqtimeout=.  The data
+ * stays dirty for a later writeback (the flusher, which no signal
+ * reaches); everything else is the server's answer about this data
+ * (ENOSPC, EDQUOT, EIO, a dead transport) and drops it, with the error
+ * kept for fsync and close.
+ */
+static bool v9fs_wb_transient(int err)
+{
+	switch (err) {
+	case -EINTR:
+	case -ERESTARTSYS:
+	case -ENOMEM:
+	case -EAGAIN:
+	case -ETIMEDOUT:
+		return true;
+	}
+	return fatal_signal_pending(current);
+}
+
+/* Leave @folio dirty for a later writeback (it is under writeback now). */
+static void v9fs_wb_redirty(struct v9fs_wb_run *run, struct folio *folio)
+{
+	if (run->wbc)
+		folio_redirty_for_writepage(run->wbc, folio);
+	else
+		filemap_dirty_folio(folio->mapping, folio);
+}
 
 /* Copy a run to the cache as well (cache=fscache with a cache bound)? */
 static bool v9fs_wb_caching(struct inode *inode)
@@ -256,6 +289,7 @@ static void v9fs_wb_flush(struct address_space *mapping,
 {
 	struct iov_iter from;
 	unsigned int i;
+	size_t done = 0;
 	ssize_t n;
 	int err = 0;
 
@@ -264,11 +298,37 @@ static void v9fs_wb_flush(struct address_space *mapping,
 	/* The folios stay in the mapping while under writeback. */
 	iov_iter_xarray(&from, ITER_SOURCE, &mapping->i_pages, run->start,
 			run->len);
-	n = v9fs_write_full(run->fid, run->start, &from);
+	/* Until all is sent or an error says why not (not just "short"). */
+	while (!run->retry && done < run->len) {
+		n = v9fs_write_full(run->fid, run->start + done, &from);
+		if (n <= 0) {
+			err = n ?: -EIO;
+			break;
+		}
+		done += n;
+	}
 	v9fs_data_changed(mapping->host);
 	run->sent = true;
-	if (n != run->len) {
-		err = n < 0 ? n : -EIO;
+	if (run->retry || (err && v9fs_wb_transient(err))) {
+		/*
+		 * Not the file's fault: what the server did not acknowledge
+		 * stays dirty, and no error is recorded.  Once one run had
+		 * to stop, the rest of this writeback is not sent at all
+		 * (the folios are redirtied in v9fs_wb_folio()).
+		 */
+		run->retry = true;
+		if (!run->err)
+			run->err = err ?: -EINTR;
+		for (i = 0; i < run->nr; i++) {
+			struct folio *folio = run->folios[i];
+
+			if (folio_pos(folio) + folio_size(folio) >
+			    run->start + done)
+				v9fs_wb_redirty(run, folio);
+		}
+		fscache_clear_page_bits(mapping, run->start, run->len,
+					run->caching);
+	} else if (err) {
 		mapping_set_error(mapping, err);
 		if (!run->err)
 			run->err = err;
@@ -300,6 +360,12 @@ static int v9fs_wb_folio(struct page *page, struct writeback_control *wbc,
 
 	if (pos >= size) {
 		/* Truncated meanwhile: nothing left to write. */
+		folio_unlock(folio);
+		return 0;
+	}
+	if (run->retry) {
+		/* An earlier run stopped on a transient error: later. */
+		folio_redirty_for_writepage(wbc, folio);
 		folio_unlock(folio);
 		return 0;
 	}
@@ -353,6 +419,7 @@ static int v9fs_writepages(struct address_space *mapping,
 		run.folios = &one;
 	}
 	run.caching = v9fs_wb_caching(inode);
+	run.wbc = wbc;
 	gen = atomic_long_read(&v9i->wgen);
 	err = write_cache_pages(mapping, wbc, v9fs_wb_folio, &run);
 	v9fs_wb_flush(mapping, &run);
