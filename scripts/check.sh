@@ -579,7 +579,7 @@ make_huge_dir() {
 suite_boot() {
 	local name=$1 mods=$2 lines=$3 tag=${1#suite:}
 	local conf out ntests timeout rc i version cache msize model tests opts cname dir
-	local shares=()
+	local shares=() small=()
 
 	tag=${tag//\//-}
 	conf=$RES/suite-$tag.conf
@@ -589,6 +589,20 @@ suite_boot() {
 		cname=$mods-$i-${version#9p}-$cache
 		dir=$RES/share-$cname
 		mkdir -p "$dir"
+		# OPTS word tmpfs=SIZE: the share is a tmpfs of SIZE (a full
+		# server for t_enospc.sh); not a mount option
+		if [[ ,$opts, == *,tmpfs=*,* ]]; then
+			local size=${opts#*tmpfs=}
+			size=${size%%,*}
+			opts=$(sed -E "s/(^|,)tmpfs=[^,]*//; s/^,//" <<<"$opts")
+			[[ -n $opts ]] || opts=-
+			umount "$dir" 2>/dev/null
+			if mount -t tmpfs -o "size=$size" tmpfs "$dir"; then
+				small+=("$dir")
+			else
+				record fail "$name" "cannot mount a tmpfs on $dir"
+			fi
+		fi
 		if [[ $tests == *t_readdir_big* ]]; then
 			make_huge_dir "$dir/$HUGE_DIR" "$V9FS_HUGE_COUNT"
 		fi
@@ -604,6 +618,9 @@ suite_boot() {
 	"$VMRUN" --mods "$mods" --name "$LP-suite-$tag" --timeout "$timeout" --quiet "${shares[@]}" \
 		--cmd "V9FS_READDIR_COUNT=$V9FS_READDIR_COUNT V9FS_HUGE_DIR=$HUGE_DIR $SELFTESTS/run-suite.sh --timeout $V9FS_TEST_TIMEOUT --bindir $BUILD/selftests/9p -f $conf" \
 		</dev/null >"$out" 2>&1 && rc=0 || rc=$?
+	for dir in "${small[@]}"; do
+		umount "$dir"
+	done
 	ktap_results "$mods" "$out"
 	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$tag.log"; then
 		if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then

@@ -423,8 +423,13 @@ static int v9fs_writepages(struct address_space *mapping,
 	gen = atomic_long_read(&v9i->wgen);
 	err = write_cache_pages(mapping, wbc, v9fs_wb_folio, &run);
 	v9fs_wb_flush(mapping, &run);
-	if (run.sent && !run.err && !err) {
-		/* All written so far is on the server: its size is right. */
+	/*
+	 * All written so far is on the server, or what could not be was
+	 * dropped for the server's own error: either way its size is right
+	 * again (and must be seen, or a failed write-back would make this
+	 * inode ignore the server's size and mtime until eviction).
+	 */
+	if (run.sent && !run.retry && !err) {
 		if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
 		    !mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK))
 			atomic_long_set(&v9i->wgen_sent, gen);

@@ -144,6 +144,26 @@ int v9fs_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * close(2) of a writer: with close-to-open the data goes to the server
+ * now, and close reports what write-back could not send (ENOSPC, EDQUOT,
+ * EIO), which is the last chance a writer such as cp has to learn it.
+ * Without close-to-open (nocto) the data stays for writeback, and close
+ * reports only an error already recorded.
+ */
+static int v9fs_flush(struct file *file, fl_owner_t id)
+{
+	struct inode *inode = file_inode(file);
+	int err = 0;
+
+	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE) ||
+	    !v9fs_cached(inode, V9FS_CF_WRITE))
+		return 0;
+	if (v9fs_cached(inode, V9FS_CF_CTO))
+		err = filemap_write_and_wait(inode->i_mapping);
+	return file_check_and_advance_wb_err(file) ?: err;
+}
+
 /**
  * v9fs_release - file_operations.release: write back, then put the fid
  * @inode: the inode
@@ -643,6 +663,7 @@ static int v9fs_flock(struct file *file, int cmd, struct file_lock *fl)
 
 const struct file_operations v9fs_file_fops = {
 	.open		= v9fs_open,
+	.flush		= v9fs_flush,
 	.release	= v9fs_release,
 	.llseek		= v9fs_llseek,
 	.read_iter	= v9fs_read_iter,
