@@ -763,6 +763,7 @@ const struct file_operations v9fs_dir_fops = {
 	.read		= generic_read_dir,
 	.llseek		= generic_file_llseek,
 	.fsync		= v9fs_dir_fsync,
+	.setlease	= simple_nosetlease,
 };
 
 const struct inode_operations v9fs_dir_iops = {

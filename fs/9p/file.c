@@ -675,4 +675,6 @@ const struct file_operations v9fs_file_fops = {
 	.lock		= v9fs_lock,
 	.flock		= v9fs_flock,
 	.fallocate	= v9fs_fallocate,
+	/* Nothing on the server would break a lease. */
+	.setlease	= simple_nosetlease,
 };
