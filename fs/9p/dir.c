@@ -455,6 +455,30 @@ static int v9fs_rmdir(struct inode *dir, struct dentry *dentry)
 	return v9fs_remove(dir, dentry, P9_AT_REMOVEDIR);
 }
 
+/*
+ * RENAME_NOREPLACE: the VFS saw a negative dentry, which cache=loose
+ * trusts for a while, so ask the server whether the name is free.  Under
+ * rename_sem, which excludes our own renames, not creations by other
+ * clients: the window to the rename is one round trip, not atomic
+ * (Documentation/filesystems/9p.rst).
+ */
+static int v9fs_rename_noreplace(struct p9_fid *ndfid,
+				 struct dentry *new_dentry)
+{
+	struct p9_str name = v9fs_dname(new_dentry);
+	struct p9_fid *fid;
+
+	lockdep_assert_held_write(&V9SB(new_dentry->d_sb)->rename_sem);
+	fid = p9_client_walk(ndfid, 1, &name);
+	if (!IS_ERR(fid)) {
+		p9_fid_put(fid);
+		/* Seen here from now on. */
+		d_invalidate(new_dentry);
+		return -EEXIST;
+	}
+	return PTR_ERR(fid) == -ENOENT ? 0 : PTR_ERR(fid);
+}
+
 static int v9fs_rename(struct user_namespace *mnt_userns,
 		       struct inode *old_dir, struct dentry *old_dentry,
 		       struct inode *new_dir, struct dentry *new_dentry,
@@ -465,7 +489,11 @@ static int v9fs_rename(struct user_namespace *mnt_userns,
 	struct inode *target;
 	int err;
 
-	/* NOREPLACE is checked by the VFS; exchange and whiteout are not ours */
+	/*
+	 * 9P has no "rename unless it exists": NOREPLACE is checked on the
+	 * server (v9fs_rename_noreplace()) right before the rename.
+	 * Exchange and whiteout are not ours.
+	 */
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL;
 
@@ -484,8 +512,12 @@ static int v9fs_rename(struct user_namespace *mnt_userns,
 	}
 
 	down_write(&v9s->rename_sem);
-	err = p9_client_rename(fid, odfid, v9fs_dname(old_dentry), ndfid,
-			       v9fs_dname(new_dentry));
+	err = 0;
+	if (flags & RENAME_NOREPLACE)
+		err = v9fs_rename_noreplace(ndfid, new_dentry);
+	if (!err)
+		err = p9_client_rename(fid, odfid, v9fs_dname(old_dentry),
+				       ndfid, v9fs_dname(new_dentry));
 	up_write(&v9s->rename_sem);
 
 	if (!err) {
