@@ -116,7 +116,7 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	struct v9fs_inode *v9i = V9I(inode);
 	struct address_space *mapping = inode->i_mapping;
 	u64 valid = attr->valid;
-	bool changed = false, local, raced;
+	bool changed = false, acl_stale = false, local, raced;
 	struct timespec64 mt;
 	loff_t size;
 	kuid_t uid;
@@ -147,8 +147,10 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 			       (attr->mode & S_IALLUGO);
 
 		/* New set-id bits must be seen by the next write. */
-		if (mode != inode->i_mode)
+		if (mode != inode->i_mode) {
 			inode->i_flags &= ~S_NOSEC;
+			acl_stale = true;
+		}
 		inode->i_mode = mode;
 	}
 	if (valid & P9_GETATTR_UID) {
@@ -168,8 +170,15 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 		inode->i_rdev = new_decode_dev((u32)attr->rdev);
 	if (valid & P9_GETATTR_ATIME)
 		inode->i_atime = v9fs_time(attr->atime_sec, attr->atime_nsec);
-	if (valid & P9_GETATTR_CTIME)
-		inode->i_ctime = v9fs_time(attr->ctime_sec, attr->ctime_nsec);
+	if (valid & P9_GETATTR_CTIME) {
+		struct timespec64 ct = v9fs_time(attr->ctime_sec,
+						 attr->ctime_nsec);
+
+		/* An ACL changed elsewhere changes the ctime. */
+		if (!timespec64_equal(&ct, &inode->i_ctime))
+			acl_stale = true;
+		inode->i_ctime = ct;
+	}
 	if ((valid & P9_GETATTR_MTIME) && !local) {
 		mt = v9fs_time(attr->mtime_sec, attr->mtime_nsec);
 		changed |= !timespec64_equal(&mt, &v9i->data_mtime);
@@ -200,6 +209,12 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 		v9i->btime_valid = true;
 	}
 	spin_unlock(&inode->i_lock);
+	/*
+	 * The VFS keeps the ACLs it read for the inode's life: the server's
+	 * may have changed with its mode or ctime, so read them again.
+	 */
+	if (acl_stale)
+		forget_all_cached_acls(inode);
 
 	/*
 	 * Size or mtime moved since the cached pages were read: the file
