@@ -51,6 +51,19 @@ void *p9_client_trans_priv(const struct p9_client *clnt)
 EXPORT_SYMBOL_GPL(p9_client_trans_priv);
 
 /**
+ * p9_client_send_timeout - how long a transport may wait for send room
+ * @clnt: the client
+ *
+ * Return: the client's request timeout in jiffies (reqtimeout=), or
+ * MAX_SCHEDULE_TIMEOUT if it has none.
+ */
+unsigned long p9_client_send_timeout(const struct p9_client *clnt)
+{
+	return clnt->req_timeout ?: MAX_SCHEDULE_TIMEOUT;
+}
+EXPORT_SYMBOL_GPL(p9_client_send_timeout);
+
+/**
  * p9_client_set_limits - a transport lowers its limits for one connection
  * @clnt: the client being created (from &p9_trans_ops.create)
  * @maxsize: the largest message this connection carries
@@ -483,6 +496,9 @@ EXPORT_SYMBOL_GPL(p9_client_create);
 void p9_client_disconnect(struct p9_client *clnt)
 {
 	p9_req_fail_all(clnt);
+	/* Senders waiting for room see their requests done now. */
+	if (clnt->trans->disconnect)
+		clnt->trans->disconnect(clnt);
 	wake_up_all(&clnt->fence_wq);
 }
 EXPORT_SYMBOL_GPL(p9_client_disconnect);

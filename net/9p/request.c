@@ -30,10 +30,20 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/highmem.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include "internal.h"
 #include <trace/events/v9fs_ng.h>
 
 static void p9_req_work(struct work_struct *work);
+
+/* Test hook, off by default: sleep this long after giving up on a request
+ * before flushing it, so that tests can land a reply in that window.
+ */
+static unsigned int abandon_delay_ms;
+module_param(abandon_delay_ms, uint, 0644);
+MODULE_PARM_DESC(abandon_delay_ms,
+		 "testing only: delay in ms between giving up on a request and flushing it (default 0)");
 
 static void p9_req_free(struct p9_req *req)
 {
@@ -441,16 +451,12 @@ static void p9_req_submit_async(struct p9_client *clnt, struct p9_req *req,
 	p9_req_put(req);
 }
 
-/* The waiter of @req leaves: fence its fid and flush it. */
+/* The waiter of @req left (its fid is fenced already): flush it. */
 static void p9_req_abandon(struct p9_client *clnt, struct p9_req *req)
 {
 	struct p9_tmsg tf = { .type = P9_TFLUSH };
 	struct p9_req *f;
 
-	if (req->fid) {
-		atomic_inc(&req->fid->fence);
-		req->fenced = true;
-	}
 	tf.flush.oldtag = req->tag;
 	f = p9_req_alloc(clnt, &tf, 0,
 			 p9_reply_max(&tf, clnt->dialect, clnt->msize),
@@ -491,6 +497,17 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 		left = wait_for_completion_killable(&req->done) ? -EINTR : 1;
 	if (left <= 0) {
 		err = left ? -EINTR : -ETIMEDOUT;
+		/* Fence before the request can be seen abandoned: from then
+		 * on a reply may release the tag (and lift the fence) at any
+		 * moment.  While the request is not abandoned only this task
+		 * releases its tag, so @fid and @fenced are stable here, and
+		 * every path below ends in p9_req_release_tag(), which lifts
+		 * the fence again, now or when the reply or Rflush comes.
+		 */
+		if (req->fid) {
+			atomic_inc(&req->fid->fence);
+			req->fenced = true;
+		}
 		if (clnt->trans->cancel && !clnt->trans->cancel(clnt, req) &&
 		    p9_req_complete(req, err, 0)) {
 			p9_req_release_tag(clnt, req);
@@ -501,6 +518,8 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 				pr_warn_ratelimited("client %d: no reply to message type %u (tag %u) in %lu s: giving up\n",
 						    clnt->id, req->tc.type,
 						    req->tag, tmo / HZ);
+			if (unlikely(READ_ONCE(abandon_delay_ms)))
+				msleep(READ_ONCE(abandon_delay_ms));
 			p9_req_abandon(clnt, req);
 			return err;
 		}

@@ -522,8 +522,11 @@ static int p9_rdma_post(struct p9_rdma *rd, struct p9_req *req,
 static int p9_rdma_request(struct p9_client *clnt, struct p9_req *req)
 {
 	struct p9_rdma *rd = p9_client_trans_priv(clnt);
+	unsigned long tmo = p9_client_send_timeout(clnt);
+	unsigned long deadline = jiffies + tmo;
 	unsigned long flags;
 	LIST_HEAD(stale);
+	long left;
 	int err;
 
 	if (req->zc_len || req->tx_len > rd->rbuf_size)
@@ -545,8 +548,20 @@ static int p9_rdma_request(struct p9_client *clnt, struct p9_req *req)
 		spin_unlock_irqrestore(&rd->lock, flags);
 		if (err != -EAGAIN)
 			break;
-		if (wait_event_killable(rd->wq, p9_rdma_may_go(rd, req))) {
+		/* Polled each second too: a wake can only be missed by a
+		 * completion racing the check, never for long.
+		 */
+		left = wait_event_killable_timeout(rd->wq,
+						   p9_rdma_may_go(rd, req),
+						   min_t(unsigned long, HZ,
+							 deadline - jiffies));
+		if (left < 0) {
 			err = -EINTR;
+			break;
+		}
+		if (!left && tmo != MAX_SCHEDULE_TIMEOUT &&
+		    time_after_eq(jiffies, deadline)) {
+			err = -ETIMEDOUT;
 			break;
 		}
 	}
@@ -555,7 +570,7 @@ static int p9_rdma_request(struct p9_client *clnt, struct p9_req *req)
 		mutex_lock(&rd->mutex);
 		p9_rdma_unmap(rd, req);
 		mutex_unlock(&rd->mutex);
-		if (err != -EINTR && err != -EIO) {
+		if (err != -EINTR && err != -EIO && err != -ETIMEDOUT) {
 			pr_err("%s: cannot post a send: %d\n", rd->peer, err);
 			p9_rdma_kill(rd, "send queue failure");
 			err = -EIO;
@@ -946,6 +961,14 @@ static void p9_rdma_close(struct p9_client *clnt)
 	p9_rdma_put(rd);
 }
 
+/* The client failed every request: senders waiting for room leave. */
+static void p9_rdma_disconnect(struct p9_client *clnt)
+{
+	struct p9_rdma *rd = p9_client_trans_priv(clnt);
+
+	wake_up_all(&rd->wq);
+}
+
 static struct p9_trans_ops p9_rdma_trans = {
 	.name = "rdma",
 	.owner = THIS_MODULE,
@@ -955,6 +978,7 @@ static struct p9_trans_ops p9_rdma_trans = {
 	.create = p9_rdma_create,
 	.close = p9_rdma_close,
 	.request = p9_rdma_request,
+	.disconnect = p9_rdma_disconnect,
 };
 
 static int __init p9_rdma_init(void)

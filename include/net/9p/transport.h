@@ -140,8 +140,11 @@ static inline bool p9_req_done(const struct p9_req *req)
  * @close: disconnect; after it returns, p9_client_cb() is not called for
  *	this client any more.  Called once, after a successful ->create()
  * @request: submit @req (takes a request reference on success); may
- *	sleep until there is room (killable: -EINTR).  Errors: -EIO if the
+ *	sleep until there is room (killable: -EINTR; at most the client's
+ *	request timeout, if it has one: -ETIMEDOUT, see p9_client_send_timeout()).  Errors: -EIO if the
  *	channel is dead, -EMSGSIZE if it cannot carry @req
+ * @disconnect: the client has just failed every request (umount -f,
+ *	teardown, dead link): end every wait for room at once; optional
  * @cancel: withdraw @req if it was not sent yet: 0 if withdrawn (no
  *	callback will come), -EBUSY if it is already on its way; optional
  * @list: in the registry, under the registry lock
@@ -157,6 +160,7 @@ struct p9_trans_ops {
 	void (*close)(struct p9_client *clnt);
 	int (*request)(struct p9_client *clnt, struct p9_req *req);
 	int (*cancel)(struct p9_client *clnt, struct p9_req *req);
+	void (*disconnect)(struct p9_client *clnt);
 	struct list_head list;
 };
 
@@ -170,6 +174,7 @@ void p9_req_put(struct p9_req *req);
 
 void p9_client_set_trans_priv(struct p9_client *clnt, void *priv);
 void *p9_client_trans_priv(const struct p9_client *clnt);
+unsigned long p9_client_send_timeout(const struct p9_client *clnt);
 void p9_client_set_limits(struct p9_client *clnt, u32 maxsize,
 			  unsigned int max_zc_pages);
 

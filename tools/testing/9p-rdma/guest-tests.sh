@@ -12,7 +12,8 @@
 # trans=rdma.  Prints TAP; exits nonzero if a test failed.
 #
 # Argument: "ng" (default: the VFS selftests and every transport and
-# fault test, for v9fs-ng's client) or "kernel" (smoke I/O and the
+# fault test, for v9fs-ng's client), "room" (only the send-room tests,
+# see room_stall) or "kernel" (smoke I/O and the
 # selftests the kernel's client passes over virtio, for the kernel's own
 # 9pnet_rdma: the reference the gateway is checked against).  See README.
 
@@ -421,12 +422,85 @@ suite() {
 	do_umount || nok "umount after the selftests"
 }
 
+# A server that stops answering (link up) while more requests are in
+# flight than it has receive credits (rq=32): the later senders wait for
+# send room.  That wait must end: with reqtimeout= after the timeout
+# (ETIMEDOUT), on SIGKILL, and for the Tflush and Tclunk work items that
+# umount's teardown drains, on the client's disconnect.  $1: extra mount
+# options; $2: "kill" to kill the readers instead of waiting them out.
+room_readers() {
+	local i
+	READERS=
+	for i in $(seq 48); do
+		bash -c "while read -r x <$MNT/stall; do :; done" 2>/dev/null &
+		READERS+=" $!"
+	done
+}
+
+readers_gone_within() {
+	local t p left
+	for t in $(seq $(($1 * 10))); do
+		left=
+		for p in $READERS; do
+			kill -0 "$p" 2>/dev/null && left+=" $p"
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	log "readers left: $(echo $left | wc -w)"
+	for p in $left; do log "pid $p wchan $(cat /proc/$p/wchan 2>/dev/null)"; break; done
+	return 1
+}
+
+# umount in the background: true if it returns within $1 s (a umount in D
+# state cannot be killed, so it is not waited for).
+umount_within() {
+	local t
+	umount $2 $MNT 2>/dev/null &
+	local upid=$!
+	for t in $(seq $(($1 * 10))); do
+		kill -0 $upid 2>/dev/null || return 0
+		sleep 0.1
+	done
+	log "umount still running: wchan $(cat /proc/$upid/wchan 2>/dev/null), stack: $(tr '\n' ' ' </proc/$upid/stack 2>/dev/null)"
+	return 1
+}
+
+room_stall() {
+	start_gw --stall-after 40
+	if do_mount "" "$1"; then
+		echo data >$MNT/stall 2>/dev/null
+		room_readers
+		sleep "$(s 3)"
+		if [ "$2" = kill ]; then
+			kill -9 $READERS 2>/dev/null
+			check "no send room: 48 blocked readers die of SIGKILL within $(s 5) s" readers_gone_within "$(s 5)"
+		else
+			check "no send room, reqtimeout=3: every reader fails within $(s 20) s" readers_gone_within "$(s 20)"
+		fi
+		# without reqtimeout= only umount -f ends umount(8)'s own stat
+		local f=
+		[ -z "$1" ] && f=-f
+		check "no send room ($2): umount $f within $(s 30) s" umount_within "$(s 30)" $f
+	else
+		nok "mount for the send-room test"
+	fi
+	stop_gw
+}
+
 # Sourced (bench-rdma.sh): the set-up and helpers only.
 [[ ${BASH_SOURCE[0]} != "$0" ]] && return 0
 
 setup
 echo "TAP version 13"
 log "mode $MODE, kernel $(uname -r)"
+if [ "$MODE" = room ]; then
+	# only the send-room tests (a quick run while working on them)
+	room_stall reqtimeout=3 timeout
+	room_stall "" kill
+	echo "1..$N"
+	exit $((FAILED > 0))
+fi
 if [ "$MODE" = kernel ]; then
 	start_gw
 	check "mount loads the kernel's own 9pnet_rdma" ref unmounted autoload \
@@ -539,6 +613,8 @@ check "stalled server: the blocked reader dies of SIGKILL within $(s 5) s" stall
 check "stalled server: umount -f within $(s 30) s" timeout "$(s 30)" umount -f $MNT
 mountpoint -q $MNT && umount -l $MNT
 stop_gw
+room_stall reqtimeout=3 timeout
+room_stall "" kill
 
 # A server whose QP goes to the error state without a disconnect: only
 # the client's unacknowledged SENDs tell it (after its transport retries).

@@ -740,6 +740,66 @@ if want "$name"; then
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
+# A reply that lands just as its waiter gives up (reqtimeout): the waiter
+# flushes the request and fences the fid's later I/O until the flush is
+# over; the early reply must lift that fence as well as the Rflush would.
+# p9srv answers the first Tread of each fid of a "late" file 2.5 s after
+# it came; 9pnet's abandon_delay_ms test hook holds the give-up open for
+# 1 s after reqtimeout=2, so the reply lands inside it every time.  The
+# second read on the same open file must succeed, each round.
+name="reqtimeout: a reply racing the give-up leaves the fid usable"
+if want "$name"; then
+	t00=$SECONDS
+	reset_export
+	echo late >"$EXP/late"
+	verdict=ok
+	hook=/sys/module/9pnet/parameters/abandon_delay_ms
+	srv_start --tcp 127.0.0.1:5653 --late 2.5
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,reqtimeout=2 127.0.0.1 $MNT; then
+		if [ -w $hook ]; then
+			echo 1000 >$hook
+			for round in 1 2 3; do
+				out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
+import errno, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+t = time.monotonic()
+try:
+    os.read(fd, 100)
+    print("first read did not time out")
+except OSError as e:
+    if e.errno != errno.ETIMEDOUT:
+        print("first read: %s" % e)
+t1 = time.monotonic()
+try:
+    b = os.pread(fd, 100, 0)
+    if b != b"late\n":
+        print("second read: %r" % b)
+except OSError as e:
+    print("second read: %s" % e)
+sys.stderr.write("# reads took %.1f s, %.1f s\n" % (t1 - t, time.monotonic() - t1))
+' $MNT/late 2>&1)
+				rc=$?
+				echo "$out" | grep '^#'
+				out=$(echo "$out" | grep -v '^#')
+				[ $rc -eq 0 ] && [ -z "$out" ] ||
+					verdict="$verdict; round $round: rc $rc: $out"
+			done
+			echo 0 >$hook
+			[ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello)" = hello ] ||
+				verdict="$verdict; I/O afterwards"
+		else
+			verdict="$verdict; no $hook"
+		fi
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="$verdict; mount"
+	fi
+	srv_stop
+	diag "reqtimeout race: took $((SECONDS - t00)) s"
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then

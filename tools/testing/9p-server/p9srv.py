@@ -7,7 +7,10 @@ socket, or a socketpair handed to a mount command (trans=fd).  One thread
 per connection; requests are answered in arrival order, so pipelined
 requests and Tflush are handled naturally.  Files whose name starts with
 "block" never answer a Tread (until flushed): the way to have a request
-stuck in flight for flush tests.
+stuck in flight for flush tests.  The first Tread of each fid of a file
+whose name starts with "late" is answered --late seconds after it came
+(before the Rflush if a Tflush comes first, as 9P allows): the way to
+have a reply land just as a client with a request timeout gives up.
 
 Fault modes (--fault MODE, --after N messages answered normally first):
   drop      close the connection half way through a reply
@@ -123,6 +126,7 @@ class Fid:
         self.fd = None
         self.dirblob = None     # 9P2000(.u) directory reads
         self.dirents = None     # 9P2000.L readdir
+        self.was_late = False   # "late" files: first Tread answered late
 
 
 class Conn:
@@ -137,6 +141,8 @@ class Conn:
         self.rng = random.Random(srv.args.seed)
         self.dead = False
         self.batch = None       # --reorder: replies held back
+        self.late = {}          # tag -> (timer, reply): "late" files
+        self.wlock = threading.Lock()   # late replies come from timers
 
     # ---- wire ----
 
@@ -153,7 +159,27 @@ class Conn:
         if self.batch is not None:
             self.batch.append(data)
         else:
-            self.sock.sendall(data)
+            with self.wlock:
+                self.sock.sendall(data)
+
+    def send_late(self, tag):
+        """Send the late reply of @tag unless a Tflush already did."""
+        with self.wlock:
+            ent = self.late.pop(tag, None)
+            if ent is None:
+                return
+            try:
+                self.sock.sendall(ent[1])
+            except OSError:
+                pass
+
+    def hold_late(self, tag, rtype, body):
+        msg = struct.pack("<IBH", 7 + len(body), rtype, tag) + body
+        t = threading.Timer(self.srv.args.late, self.send_late, (tag,))
+        t.daemon = True
+        with self.wlock:
+            self.late[tag] = (t, msg)
+        t.start()
 
     def send_batch(self):
         """Send held replies newest first; Rflush after everything."""
@@ -261,6 +287,7 @@ class Conn:
                 return
             old = struct.unpack_from("<H", body)[0] if len(body) >= 2 else 0
             self.held.pop(old, None)
+            self.send_late(old)     # the answer may precede the Rflush
             self.reply(tag, TFLUSH + 1, b"")
             return
         if args.fault == "stall" and self.attached and \
@@ -530,6 +557,11 @@ def h_read(c, d, tag):
             c.held[tag] = True
             return None
         data = os.pread(f.fd, count, off)
+        if os.path.basename(f.path).startswith("late") and \
+                not f.was_late:
+            f.was_late = True
+            c.hold_late(tag, TREAD + 1, struct.pack("<I", len(data)) + data)
+            return None
     return struct.pack("<I", len(data)) + data
 
 
@@ -831,6 +863,9 @@ def main():
     ap.add_argument("--reorder", action="store_true",
                     help="answer requests that arrive together in reverse"
                     " order (Rflush last)")
+    ap.add_argument("--late", type=float, default=2.5,
+                    help="seconds before the first Tread of a fid of a"
+                    " \"late\" file is answered")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--once", action="store_true",
                     help="serve one connection, then exit")
