@@ -45,6 +45,9 @@ bench:
 #   make shell         a throw-away guest (host / read-only, v9fs-ng's
 #                      modules installed): MODS=kernel for Linux's own
 .PHONY: selftests check-guest check-build check-debug checkpatch shell
+#   make dkms-src      build/dkms/v9fs-ng-VERSION: the sources for dkms add
+#   make dkms-deb      build/dkms/v9fs-ng-dkms_VERSION_all.deb (README: Install)
+.PHONY: dkms-src dkms-deb
 
 unit:
 	@if [ -f tools/testing/9p/Makefile ]; then \
@@ -73,3 +76,9 @@ checkpatch:
 
 shell:
 	tools/testing/vm/vm-run --interactive --mods $(or $(MODS),ng)
+
+dkms-src:
+	scripts/dkms-pkg.sh src
+
+dkms-deb:
+	scripts/dkms-pkg.sh deb

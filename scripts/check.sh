@@ -28,6 +28,9 @@
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
+#     dkms         make dkms-deb's package installed on the host (dpkg -i,
+#                  dkms) for each 6.1 and 6.12 kernel, a guest of each
+#                  loading its modules (vm-run --mods host), then removed
 #     fault-inject only with V9FS_KERNEL=debug (make check-debug): v9fs-ng
 #                  under failslab/fail_page_alloc/fail-nth
 #
@@ -781,6 +784,152 @@ if want fault-inject && [[ $V9FS_KERNEL == debug ]]; then
 	took fault-inject
 elif [[ -n $CHECK_ONLY ]] && want fault-inject; then
 	record skip fault-inject "needs the debug kernel (make check-debug)"
+fi
+
+# ---- host + guests: the DKMS package ---------------------------------------------------
+# make dkms-deb's package installed on this host with dpkg -i and the real
+# dkms, for every installed kernel of a supported series; a kernel the
+# tree builds for (make KVER=REL: this check's kernel, others probed in
+# build/dkms/probe-REL) must get it installed, any other is reported. A
+# guest of each installed kernel (vm-run --mods host) loads the DKMS
+# modules (tests/dkms.sh: srcversion) and moves data over 9p; then dpkg -r
+# must leave nothing. Last of the steps, and the trap removes the package
+# even on failure: while it is installed the host's own modprobe 9p, and
+# --mods kernel guests, would load it.
+dkms_restore() {
+	local rel
+	if dpkg-query -W -f='${Status}' v9fs-ng-dkms 2>/dev/null | grep -q 'ok installed\|half'; then
+		dkms_dpkg -r v9fs-ng-dkms >>"$LOGS/$LP-dkms.log" 2>&1 || true
+	fi
+	if dkms status -m v9fs-ng 2>/dev/null | grep -q .; then
+		dkms remove -m v9fs-ng --all >>"$LOGS/$LP-dkms.log" 2>&1 || true
+	fi
+	rm -rf /var/lib/dkms/v9fs-ng /usr/src/v9fs-ng-[0-9]*
+	for rel in "${dkms_rels[@]}"; do
+		if compgen -G "/lib/modules/$rel/updates/dkms/9p*.ko*" >/dev/null; then
+			rm -f /lib/modules/"$rel"/updates/dkms/9p*.ko*
+			depmod "$rel"
+		fi
+	done
+	if [[ $dkms_mok == 0 ]]; then
+		rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	fi
+}
+# dpkg, waiting up to 2 minutes for a lock somebody else holds
+dkms_dpkg() {
+	local i out
+	for i in $(seq 24); do
+		out=$(dpkg "$@" 2>&1) && { echo "$out"; return 0; }
+		echo "$out"
+		grep -q 'lock' <<<"$out" || return 1
+		sleep 5
+	done
+	return 1
+}
+dkms_step() {
+	local log=$LOGS/$LP-dkms.log ver deb d rel st probe out share h gh ok
+	local -a expect=()
+	dkms_rels=() dkms_mok=1
+	: >"$log"
+	if [[ $(id -u) != 0 ]]; then
+		record skip dkms "installs a package: needs root"
+		return
+	fi
+	command -v dkms >/dev/null || { record fail dkms "dkms missing (scripts/setup.sh)"; return; }
+	if dpkg-query -W -f='${Status}' v9fs-ng-dkms 2>/dev/null | grep -q installed ||
+		dkms status -m v9fs-ng 2>/dev/null | grep -q .; then
+		record skip dkms "v9fs-ng is already in dkms on this host: left alone"
+		return
+	fi
+	[[ -e /var/lib/dkms/mok.key ]] || dkms_mok=0
+	for d in /lib/modules/*; do
+		rel=${d##*/}
+		[[ $rel =~ ^6\.(1|12)\. && -e $d/build/include ]] && dkms_rels+=("$rel")
+	done
+	ver=$(scripts/dkms-pkg.sh version)
+	if ! deb=$(scripts/dkms-pkg.sh deb 2>>"$log"); then
+		record fail dkms/deb "make dkms-deb failed: see $log"
+		return
+	fi
+	record pass dkms/deb "${deb#"$PROJECT"/}"
+	for rel in "${dkms_rels[@]}"; do
+		if [[ $rel == "$KVER" ]]; then
+			[[ $built == 1 ]] && expect+=("$rel")
+			continue
+		fi
+		probe=$BUILD/dkms/probe-$rel
+		scripts/dkms-pkg.sh src "$probe" >/dev/null &&
+			make -C "$probe/v9fs-ng-$ver" KVER="$rel" >"$LOGS/$LP-dkms-probe-$rel.log" 2>&1 &&
+			expect+=("$rel")
+	done
+	trap 'dkms_restore' EXIT
+	trap 'dkms_restore; exit 130' INT TERM
+	echo "# dpkg -i $deb" >>"$log"
+	if dkms_dpkg -i "$deb" >>"$log" 2>&1; then
+		record pass dkms/install "dpkg -i, kernels: ${dkms_rels[*]}"
+	else
+		record fail dkms/install "dpkg -i failed: see $log"
+	fi
+	for rel in "${dkms_rels[@]}"; do
+		st=$(dkms status -m v9fs-ng -v "$ver" -k "$rel" 2>&1 || true)
+		echo "# dkms status $rel: $st" >>"$log"
+		if [[ $st != *": installed"* ]]; then
+			if [[ " ${expect[*]} " == *" $rel "* ]]; then
+				record fail "dkms/$rel" "not installed ($st) though the tree builds there: see $log"
+			else
+				record skip "dkms/$rel" "the tree does not build for $rel yet (make KVER=$rel fails); dkms: ${st:-none}"
+			fi
+			continue
+		fi
+		d=$(modinfo -k "$rel" -n 9p 2>&1 || true)
+		if [[ $d == /lib/modules/$rel/updates/dkms/9p.ko* ]]; then
+			record pass "dkms/$rel/installed" "modinfo -n 9p: $d"
+		else
+			record fail "dkms/$rel/installed" "modinfo -k $rel -n 9p: $d"
+		fi
+		share=$RES/dkms-share-$rel
+		rm -rf "$share" && mkdir -p "$share"
+		out=$RES/dkms-$rel.out
+		KVER=$rel "$VMRUN" --mods host --name "$LP-dkms-$rel" --timeout 300 --quiet \
+			--share "dk=$share" --cmd "tools/testing/vm/tests/dkms.sh dk" \
+			>"$out" 2>&1 && rc=0 || rc=$?
+		ktap_results "dkms/$rel" "$out"
+		if ! guest_verdict "dkms/$rel" "$rc" "$LOGS/$LP-dkms-$rel.log"; then
+			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+				record fail "dkms/$rel" "exit $rc: see $out"
+			fi
+		fi
+		gh=$(tr -d '\r' <"$out" | sed -n 's/^# sha256 \([0-9a-f]*\)$/\1/p' | tail -n 1)
+		h=$( (sha256sum <"$share/data" || true) 2>/dev/null | cut -d' ' -f1)
+		if [[ -n $gh && $h == "$gh" ]]; then
+			record pass "dkms/$rel/host-data" "the host reads what the guest wrote"
+		else
+			record fail "dkms/$rel/host-data" "host sha256 '$h', guest '$gh'"
+		fi
+		rm -rf "$share"
+	done
+	echo "# dpkg -r v9fs-ng-dkms" >>"$log"
+	dkms_dpkg -r v9fs-ng-dkms >>"$log" 2>&1 && rc=0 || rc=$?
+	ok=
+	[[ $rc == 0 ]] || ok+="dpkg -r exit $rc; "
+	compgen -G "/lib/modules/*/updates/dkms/9p*.ko*" >/dev/null && ok+="updates/dkms/9p*.ko left; "
+	compgen -G "/usr/src/v9fs-ng-*" >/dev/null && ok+="/usr/src/v9fs-ng-* left; "
+	[[ -e /var/lib/dkms/v9fs-ng ]] && ok+="/var/lib/dkms/v9fs-ng left; "
+	for rel in "${dkms_rels[@]}"; do
+		d=$(modinfo -k "$rel" -n 9p 2>&1 || true)
+		[[ $d == /lib/modules/$rel/kernel/fs/9p/9p.ko* ]] || ok+="$rel: modinfo -n 9p $d; "
+	done
+	if [[ -z $ok ]]; then
+		record pass dkms/remove "nothing left; modinfo -n 9p is the kernel's own again"
+	else
+		record fail dkms/remove "${ok%; }: see $log"
+	fi
+	dkms_restore
+	trap - EXIT INT TERM
+}
+if want dkms; then
+	dkms_step
+	took dkms
 fi
 
 echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"

@@ -35,6 +35,8 @@ PKGS=(
 	cachefilesd
 	# the debug kernel (tools/testing/vm/debug-kernel/build.sh)
 	flex bison bc libelf-dev libssl-dev dwarves rsync
+	# make dkms-deb and check.sh's dkms step (dpkg-deb is dpkg's own)
+	dkms
 	# make bench: workloads and the chart
 	dbench bonnie++ postmark gnuplot-nox
 )
