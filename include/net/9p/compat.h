@@ -12,10 +12,10 @@
 
 #include <linux/version.h>
 
-#define V9FS_K61 (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
-		  LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0))
-#define V9FS_K612 (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
-		   LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
+/* major.minor of the kernel built for; its version test is this one */
+#define V9FS_SERIES	(LINUX_VERSION_CODE >> 8)
+#define V9FS_K61	(V9FS_SERIES == (KERNEL_VERSION(6, 1, 0) >> 8))
+#define V9FS_K612	(V9FS_SERIES == (KERNEL_VERSION(6, 12, 0) >> 8))
 
 #if !V9FS_K61 && !V9FS_K612
 #error "v9fs-ng supports the Linux 6.1 and 6.12 series only: build with KVER= or KDIR= of a 6.1 or 6.12 kernel"
