@@ -69,6 +69,7 @@ static struct p9_fid *v9fs_read_fid(struct inode *inode)
 	return found;
 }
 
+#if V9FS_NETFS_READ
 static int v9fs_init_request(struct netfs_io_request *rreq, struct file *file)
 {
 	struct p9_fid *fid = NULL;
@@ -146,7 +147,7 @@ static const struct netfs_request_ops v9fs_netfs_ops = {
 	.init_request	= v9fs_init_request,
 	.free_request	= v9fs_free_request,
 	.issue_read	= v9fs_issue_read,
-#ifdef CONFIG_9P_FSCACHE
+#if V9FS_FSCACHE
 	.begin_cache_operation = v9fs_begin_cache_operation,
 #endif
 };
@@ -157,13 +158,11 @@ static const struct netfs_request_ops v9fs_netfs_ops = {
  */
 void v9fs_netfs_init(struct inode *inode)
 {
-	netfs_inode_init(&V9I(inode)->netfs, &v9fs_netfs_ops);
+	v9fs_netfs_inode_init(&V9I(inode)->netfs, &v9fs_netfs_ops);
 }
 
-/* ---- buffered writes ---- */
-
 static int v9fs_write_begin(struct file *file, struct address_space *mapping,
-			    loff_t pos, unsigned int len, struct page **pagep,
+			    loff_t pos, unsigned int len, V9FS_WB_UNIT **pagep,
 			    void **fsdata)
 {
 	struct folio *folio;
@@ -173,15 +172,147 @@ static int v9fs_write_begin(struct file *file, struct address_space *mapping,
 				pos, len, &folio, fsdata);
 	if (err < 0)
 		return err;
-	*pagep = folio_file_page(folio, pos >> PAGE_SHIFT);
+	*pagep = v9fs_wb_unit_of(folio, pos);
 	return 0;
 }
 
+#else /* !V9FS_NETFS_READ */
+
+/*
+ * Without the netfs read helpers (6.12, fs/9p/compat.h): a read is one
+ * stream of Treads (v9fs_read_full(), several in flight) straight into
+ * the locked folios of the page cache; what lies past the end of the
+ * file is zeroed.
+ */
+
+/* A fid to read @inode through for @file (new reference), or NULL. */
+static struct p9_fid *v9fs_file_read_fid(struct file *file,
+					 struct inode *inode)
+{
+	if (file && v9fs_fid_readable(file->private_data))
+		return p9_fid_get(file->private_data);
+	return v9fs_read_fid(inode);
+}
+
+/*
+ * Read [@pos, @pos + @len) of @mapping into its locked folios.
+ * Return: the bytes read (short at the end of the file) or an errno.
+ */
+static ssize_t v9fs_read_range(struct file *file,
+			       struct address_space *mapping, loff_t pos,
+			       size_t len)
+{
+	struct p9_fid *fid = v9fs_file_read_fid(file, mapping->host);
+	struct iov_iter to;
+	ssize_t n;
+
+	if (!fid)
+		return -EBADF;
+	iov_iter_xarray(&to, ITER_DEST, &mapping->i_pages, pos, len);
+	n = v9fs_read_full(fid, pos, &to);
+	p9_fid_put(fid);
+	return n;
+}
+
+/* Make a locked folio of which @got bytes were read up to date. */
+static int v9fs_read_done(struct folio *folio, ssize_t got)
+{
+	if (got < 0)
+		return got;
+	if (got < folio_size(folio))
+		folio_zero_segment(folio, got, folio_size(folio));
+	folio_mark_uptodate(folio);
+	return 0;
+}
+
+static int v9fs_read_folio(struct file *file, struct folio *folio)
+{
+	ssize_t n = v9fs_read_range(file, folio->mapping, folio_pos(folio),
+				    folio_size(folio));
+	int err = v9fs_read_done(folio, n);
+
+	folio_unlock(folio);
+	return err;
+}
+
+static void v9fs_readahead(struct readahead_control *ractl)
+{
+	loff_t pos = readahead_pos(ractl);
+	ssize_t n = v9fs_read_range(ractl->file, ractl->mapping, pos,
+				    readahead_length(ractl));
+	struct folio *folio;
+
+	/* A folio not read stays !uptodate: read_folio tries it again. */
+	while ((folio = readahead_folio(ractl))) {
+		loff_t off = folio_pos(folio) - pos;
+
+		if (n >= 0)
+			v9fs_read_done(folio, clamp_t(loff_t, n - off, 0,
+						      folio_size(folio)));
+		folio_unlock(folio);
+	}
+}
+
+/**
+ * v9fs_netfs_init - set up the netfs context of a new inode
+ * @inode: the inode, its size already set
+ *
+ * Only the context's fields are used here (no netfs request is made).
+ */
+void v9fs_netfs_init(struct inode *inode)
+{
+	v9fs_netfs_inode_init(&V9I(inode)->netfs, NULL);
+}
+
+/* ---- buffered writes ---- */
+
+static int v9fs_write_begin(struct file *file, struct address_space *mapping,
+			    loff_t pos, unsigned int len,
+			    V9FS_WB_UNIT **unitp, void **fsdata)
+{
+	struct folio *folio;
+	loff_t fpos;
+	ssize_t n;
+	int err;
+
+	folio = __filemap_get_folio(mapping, pos >> PAGE_SHIFT,
+				    FGP_WRITEBEGIN, mapping_gfp_mask(mapping));
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	fpos = folio_pos(folio);
+	/*
+	 * A write that covers the folio needs nothing read (write_end
+	 * checks the copy was whole); one past the end of the file reads
+	 * zeroes.
+	 */
+	if (folio_test_uptodate(folio) ||
+	    (pos == fpos && len == folio_size(folio)))
+		goto out;
+	if (fpos >= i_size_read(mapping->host)) {
+		folio_zero_segment(folio, 0, folio_size(folio));
+		folio_mark_uptodate(folio);
+		goto out;
+	}
+	n = v9fs_read_range(file, mapping, fpos, folio_size(folio));
+	err = v9fs_read_done(folio, n);
+	if (err) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return err;
+	}
+out:
+	*unitp = v9fs_wb_unit_of(folio, pos);
+	return 0;
+}
+#endif /* V9FS_NETFS_READ */
+
+/* ---- buffered writes ---- */
+
 static int v9fs_write_end(struct file *file, struct address_space *mapping,
 			  loff_t pos, unsigned int len, unsigned int copied,
-			  struct page *page, void *fsdata)
+			  V9FS_WB_UNIT *unit, void *fsdata)
 {
-	struct folio *folio = page_folio(page);
+	struct folio *folio = v9fs_wb_unit_folio(unit);
 	struct inode *inode = mapping->host;
 
 	if (!folio_test_uptodate(folio)) {
@@ -336,10 +467,9 @@ static void v9fs_wb_flush(struct address_space *mapping,
 					run->caching);
 	} else {
 		/* What the server now has goes to the cache; PG_fscache ends. */
-		fscache_write_to_cache(netfs_i_cookie(&V9I(mapping->host)->netfs),
-				       mapping, run->start, run->len,
-				       i_size_read(mapping->host), NULL, NULL,
-				       run->caching);
+		v9fs_write_to_cache(netfs_i_cookie(&V9I(mapping->host)->netfs),
+				    mapping, run->start, run->len,
+				    i_size_read(mapping->host), run->caching);
 	}
 	for (i = 0; i < run->nr; i++)
 		folio_end_writeback(run->folios[i]);
@@ -348,10 +478,10 @@ static void v9fs_wb_flush(struct address_space *mapping,
 }
 
 /* write_cache_pages() callback: add a locked, cleaned folio to the run. */
-static int v9fs_wb_folio(struct page *page, struct writeback_control *wbc,
+static int v9fs_wb_folio(V9FS_WB_UNIT *unit, struct writeback_control *wbc,
 			 void *data)
 {
-	struct folio *folio = page_folio(page);
+	struct folio *folio = v9fs_wb_unit_folio(unit);
 	struct address_space *mapping = folio->mapping;
 	struct v9fs_wb_run *run = data;
 	loff_t pos = folio_pos(folio);
@@ -498,7 +628,7 @@ static bool v9fs_release_folio(struct folio *folio, gfp_t gfp)
 	return true;
 }
 
-#ifdef CONFIG_9P_FSCACHE
+#if V9FS_FSCACHE
 /* Dirty pages pin the cookie until write_inode, so writeback can cache. */
 static bool v9fs_dirty_folio(struct address_space *mapping,
 			     struct folio *folio)
@@ -511,8 +641,13 @@ static bool v9fs_dirty_folio(struct address_space *mapping,
 #endif
 
 const struct address_space_operations v9fs_aops = {
+#if V9FS_NETFS_READ
 	.read_folio	= netfs_read_folio,
 	.readahead	= netfs_readahead,
+#else
+	.read_folio	= v9fs_read_folio,
+	.readahead	= v9fs_readahead,
+#endif
 	.write_begin	= v9fs_write_begin,
 	.write_end	= v9fs_write_end,
 	.writepages	= v9fs_writepages,

@@ -283,7 +283,7 @@ out:
 	return err;
 }
 
-static int v9fs_create(struct user_namespace *mnt_userns, struct inode *dir,
+static int v9fs_create(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		       struct dentry *dentry, umode_t mode, bool excl)
 {
 	struct p9_fid *ofid;
@@ -295,7 +295,7 @@ static int v9fs_create(struct user_namespace *mnt_userns, struct inode *dir,
 	return err;
 }
 
-static int v9fs_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
+static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode)
 {
 	struct posix_acl *dacl, *acl;
@@ -323,7 +323,7 @@ out:
 	return v9fs_acl_finish(dentry, dacl, acl, err);
 }
 
-static int v9fs_symlink(struct user_namespace *mnt_userns, struct inode *dir,
+static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 			struct dentry *dentry, const char *symname)
 {
 	struct p9_str target = { .s = symname, .len = strlen(symname) };
@@ -342,7 +342,7 @@ static int v9fs_symlink(struct user_namespace *mnt_userns, struct inode *dir,
 	return err;
 }
 
-static int v9fs_mknod(struct user_namespace *mnt_userns, struct inode *dir,
+static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode, dev_t rdev)
 {
 	struct posix_acl *dacl, *acl;
@@ -479,7 +479,7 @@ static int v9fs_rename_noreplace(struct p9_fid *ndfid,
 	return PTR_ERR(fid) == -ENOENT ? 0 : PTR_ERR(fid);
 }
 
-static int v9fs_rename(struct user_namespace *mnt_userns,
+static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 		       struct inode *old_dir, struct dentry *old_dentry,
 		       struct inode *new_dir, struct dentry *new_dentry,
 		       unsigned int flags)
@@ -813,8 +813,7 @@ const struct inode_operations v9fs_dir_iops = {
 	.setattr	= v9fs_setattr,
 	.permission	= v9fs_permission,
 	.listxattr	= v9fs_listxattr,
-	.get_acl	= v9fs_get_acl,
-	.set_acl	= v9fs_set_acl,
+	V9FS_ACL_OPS(v9fs_get_acl, v9fs_set_acl),
 };
 
 /* ---- dentries ---- */

@@ -459,7 +459,7 @@ static int v9fs_server_lock(struct file *file, struct p9_fid *fid, int cmd,
 	u8 status;
 	int err;
 
-	switch (fl->fl_type) {
+	switch (v9fs_fl_type(fl)) {
 	case F_RDLCK:
 		pl.type = P9_LOCK_TYPE_RDLCK;
 		break;
@@ -475,7 +475,7 @@ static int v9fs_server_lock(struct file *file, struct p9_fid *fid, int cmd,
 	pl.start = fl->fl_start;
 	pl.length = fl->fl_end == OFFSET_MAX ? 0 :
 		    fl->fl_end - fl->fl_start + 1;
-	pl.proc_id = fl->fl_pid;
+	pl.proc_id = v9fs_fl_pid(fl);
 	pl.client_id = v9fs_client_id(file);
 
 	for (;;) {
@@ -530,11 +530,11 @@ static int v9fs_unlock_fids(struct file *file, const struct file_lock *fl,
 		return 0;
 	/* flc_lock keeps each lock, and so its file and fid, alive */
 	spin_lock(&ctx->flc_lock);
-	list_for_each_entry(l, &ctx->flc_posix, fl_list) {
-		if (l->fl_owner != fl->fl_owner || l->fl_end < fl->fl_start ||
-		    l->fl_start > fl->fl_end || !l->fl_file)
+	list_for_each_entry(l, &ctx->flc_posix, V9FS_FL_LIST) {
+		if (v9fs_fl_owner(l) != v9fs_fl_owner(fl) || l->fl_end < fl->fl_start ||
+		    l->fl_start > fl->fl_end || !v9fs_fl_file(l))
 			continue;
-		fid = l->fl_file->private_data;
+		fid = v9fs_fl_file(l)->private_data;
 		if (!fid)
 			continue;
 		for (i = 0; i < n && fids[i] != fid; i++)
@@ -566,12 +566,12 @@ static int v9fs_unlock_fids(struct file *file, const struct file_lock *fl,
  */
 static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 {
-	unsigned char type = fl->fl_type;
+	unsigned char type = v9fs_fl_type(fl);
 	struct p9_fid *fids[V9FS_UNLOCK_FIDS];
 	int err, n, i;
 
 	if (type == F_UNLCK) {
-		n = (fl->fl_flags & FL_POSIX) ? v9fs_unlock_fids(file, fl, fids)
+		n = (v9fs_fl_flags(fl) & FL_POSIX) ? v9fs_unlock_fids(file, fl, fids)
 					      : -E2BIG;
 		err = locks_lock_file_wait(file, fl);
 		if (n < 0)
@@ -583,11 +583,11 @@ static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 		return err;
 	}
 	err = locks_lock_file_wait(file, fl);
-	if (err && (fl->fl_flags & FL_FLOCK)) {
+	if (err && (v9fs_fl_flags(fl) & FL_FLOCK)) {
 		/* a failed conversion left no lock of this file here */
-		fl->fl_type = F_UNLCK;
+		v9fs_fl_type(fl) = F_UNLCK;
 		v9fs_server_lock(file, file->private_data, F_SETLK, fl);
-		fl->fl_type = type;
+		v9fs_fl_type(fl) = type;
 	}
 	if (err)
 		return err;
@@ -595,9 +595,9 @@ static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 	if (err == -EOPNOTSUPP)
 		return 0;
 	if (err) {
-		fl->fl_type = F_UNLCK;
+		v9fs_fl_type(fl) = F_UNLCK;
 		locks_lock_file_wait(file, fl);
-		fl->fl_type = type;
+		v9fs_fl_type(fl) = type;
 	}
 	return err;
 }
@@ -605,19 +605,19 @@ static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 /* F_GETLK: a conflicting lock here, else on the server. */
 static int v9fs_getlock(struct file *file, struct file_lock *fl)
 {
-	unsigned char want = fl->fl_type;
+	unsigned char want = v9fs_fl_type(fl);
 	struct p9_getlock gl = {};
 	int err;
 
 	posix_test_lock(file, fl);
-	if (fl->fl_type != F_UNLCK)
+	if (v9fs_fl_type(fl) != F_UNLCK)
 		return 0;
 
 	gl.type = want == F_RDLCK ? P9_LOCK_TYPE_RDLCK : P9_LOCK_TYPE_WRLCK;
 	gl.start = fl->fl_start;
 	gl.length = fl->fl_end == OFFSET_MAX ? 0 :
 		    fl->fl_end - fl->fl_start + 1;
-	gl.proc_id = fl->fl_pid;
+	gl.proc_id = v9fs_fl_pid(fl);
 	gl.client_id = v9fs_client_id(file);
 	err = p9_client_getlock(file->private_data, &gl);
 	if (err == -EOPNOTSUPP)
@@ -626,13 +626,13 @@ static int v9fs_getlock(struct file *file, struct file_lock *fl)
 		return err;
 	switch (gl.type) {
 	case P9_LOCK_TYPE_RDLCK:
-		fl->fl_type = F_RDLCK;
+		v9fs_fl_type(fl) = F_RDLCK;
 		break;
 	case P9_LOCK_TYPE_WRLCK:
-		fl->fl_type = F_WRLCK;
+		v9fs_fl_type(fl) = F_WRLCK;
 		break;
 	default:
-		fl->fl_type = F_UNLCK;
+		v9fs_fl_type(fl) = F_UNLCK;
 		return 0;
 	}
 	if (gl.start > OFFSET_MAX)
@@ -640,13 +640,13 @@ static int v9fs_getlock(struct file *file, struct file_lock *fl)
 	fl->fl_start = gl.start;
 	fl->fl_end = (gl.length && gl.length <= OFFSET_MAX - gl.start) ?
 		     gl.start + gl.length - 1 : OFFSET_MAX;
-	fl->fl_pid = -1;	/* held by someone else, maybe elsewhere */
+	v9fs_fl_pid(fl) = -1;	/* held by someone else, maybe elsewhere */
 	return 0;
 }
 
 static int v9fs_lock(struct file *file, int cmd, struct file_lock *fl)
 {
-	if (!(fl->fl_flags & FL_POSIX))
+	if (!(v9fs_fl_flags(fl) & FL_POSIX))
 		return -ENOLCK;
 	if (IS_GETLK(cmd))
 		return v9fs_getlock(file, fl);
@@ -655,7 +655,7 @@ static int v9fs_lock(struct file *file, int cmd, struct file_lock *fl)
 
 static int v9fs_flock(struct file *file, int cmd, struct file_lock *fl)
 {
-	if (!(fl->fl_flags & FL_FLOCK))
+	if (!(v9fs_fl_flags(fl) & FL_FLOCK))
 		return -ENOLCK;
 	/* 9P knows byte ranges only: flock locks the whole file. */
 	return v9fs_setlock(file, cmd, fl);
@@ -670,7 +670,7 @@ const struct file_operations v9fs_file_fops = {
 	.write_iter	= v9fs_write_iter,
 	.fsync		= v9fs_fsync,
 	.mmap		= v9fs_mmap,
-	.splice_read	= generic_file_splice_read,
+	.splice_read	= v9fs_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.lock		= v9fs_lock,
 	.flock		= v9fs_flock,

@@ -169,20 +169,22 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	    (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)))
 		inode->i_rdev = new_decode_dev((u32)attr->rdev);
 	if (valid & P9_GETATTR_ATIME)
-		inode->i_atime = v9fs_time(attr->atime_sec, attr->atime_nsec);
+		inode_set_atime_to_ts(inode, v9fs_time(attr->atime_sec,
+						     attr->atime_nsec));
 	if (valid & P9_GETATTR_CTIME) {
 		struct timespec64 ct = v9fs_time(attr->ctime_sec,
 						 attr->ctime_nsec);
+		struct timespec64 old = inode_get_ctime(inode);
 
 		/* An ACL changed elsewhere changes the ctime. */
-		if (!timespec64_equal(&ct, &inode->i_ctime))
+		if (!timespec64_equal(&ct, &old))
 			acl_stale = true;
-		inode->i_ctime = ct;
+		inode_set_ctime_to_ts(inode, ct);
 	}
 	if ((valid & P9_GETATTR_MTIME) && !local) {
 		mt = v9fs_time(attr->mtime_sec, attr->mtime_nsec);
 		changed |= !timespec64_equal(&mt, &v9i->data_mtime);
-		inode->i_mtime = mt;
+		inode_set_mtime_to_ts(inode, mt);
 		v9i->data_mtime = mt;
 	}
 	if ((valid & P9_GETATTR_SIZE) && !local) {
@@ -470,7 +472,7 @@ static bool v9fs_attr_cached(struct inode *inode)
  *
  * Return: 0 or a negative errno.
  */
-int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
+int v9fs_getattr(struct v9fs_idmap *mnt_userns, const struct path *path,
 		 struct kstat *stat, u32 request_mask, unsigned int flags)
 {
 	struct inode *inode = d_inode(path->dentry);
@@ -494,7 +496,7 @@ int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
 		if (err)
 			return err;
 	}
-	generic_fillattr(mnt_userns, inode, stat);
+	v9fs_generic_fillattr(mnt_userns, request_mask, inode, stat);
 	if (V9I(inode)->btime_valid) {
 		spin_lock(&inode->i_lock);
 		stat->btime = V9I(inode)->btime;
@@ -586,7 +588,7 @@ static struct p9_fid *v9fs_setattr_fid(struct inode *inode,
  *
  * Return: 0 or a negative errno.
  */
-int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 		 struct iattr *iattr)
 {
 	struct inode *inode = d_inode(dentry);
@@ -676,7 +678,7 @@ int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	setattr_copy(mnt_userns, inode, iattr);
 
 	if ((ia & ATTR_MODE) && IS_POSIXACL(inode))
-		err = posix_acl_chmod(mnt_userns, inode, inode->i_mode);
+		err = v9fs_posix_acl_chmod(mnt_userns, dentry, inode->i_mode);
 	return err;
 }
 
@@ -693,7 +695,7 @@ int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
  *
  * Return: 0 or a negative errno.
  */
-int v9fs_permission(struct user_namespace *mnt_userns, struct inode *inode,
+int v9fs_permission(struct v9fs_idmap *mnt_userns, struct inode *inode,
 		    int mask)
 {
 	struct v9fs_sb *v9s = V9SB(inode->i_sb);
@@ -752,8 +754,7 @@ const struct inode_operations v9fs_file_iops = {
 	.setattr	= v9fs_setattr,
 	.permission	= v9fs_permission,
 	.listxattr	= v9fs_listxattr,
-	.get_acl	= v9fs_get_acl,
-	.set_acl	= v9fs_set_acl,
+	V9FS_ACL_OPS(v9fs_get_acl, v9fs_set_acl),
 };
 
 const struct inode_operations v9fs_symlink_iops = {

@@ -357,7 +357,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	 * No fscache cookie until v9fs_cache_inode_get(): the attributes
 	 * applied to a new inode before that must find none.
 	 */
-	netfs_inode_init(&v9i->netfs, NULL);
+	v9fs_netfs_inode_init(&v9i->netfs, NULL);
 	v9i->wseq = 0;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
@@ -527,7 +527,7 @@ static const struct super_operations v9fs_super_ops = {
 	.free_inode	= v9fs_free_inode,
 	.evict_inode	= v9fs_evict_inode,
 	.drop_inode	= v9fs_drop_inode,
-#ifdef CONFIG_9P_FSCACHE
+#if V9FS_FSCACHE
 	.write_inode	= v9fs_cache_write_inode,
 #endif
 	.statfs		= v9fs_statfs,
@@ -770,7 +770,7 @@ static int __init v9fs_init(void)
 	v9fs_inode_cachep = kmem_cache_create("v9fs_ng_inode",
 					      sizeof(struct v9fs_inode), 0,
 					      SLAB_RECLAIM_ACCOUNT |
-					      SLAB_MEM_SPREAD | SLAB_ACCOUNT,
+					      V9FS_SLAB_SPREAD | SLAB_ACCOUNT,
 					      v9fs_inode_once);
 	if (!v9fs_inode_cachep)
 		return -ENOMEM;

@@ -37,6 +37,7 @@
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
 #include <net/9p/client.h>
+#include "compat.h"
 
 #define V9FS_MAGIC	0x01021997
 
@@ -262,11 +263,11 @@ static inline void v9fs_clear_fresh(struct inode *inode)
 	clear_bit(V9FS_INO_FRESH, &V9I(inode)->flags);
 }
 
-int v9fs_getattr(struct user_namespace *mnt_userns, const struct path *path,
+int v9fs_getattr(struct v9fs_idmap *mnt_userns, const struct path *path,
 		 struct kstat *stat, u32 request_mask, unsigned int flags);
-int v9fs_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 		 struct iattr *iattr);
-int v9fs_permission(struct user_namespace *mnt_userns, struct inode *inode,
+int v9fs_permission(struct v9fs_idmap *mnt_userns, struct inode *inode,
 		    int mask);
 void v9fs_evict_inode(struct inode *inode);
 
@@ -299,7 +300,7 @@ int v9fs_addr_init(void);
 void v9fs_addr_exit(void);
 
 /* cache.c: cache=fscache; without CONFIG_9P_FSCACHE there is no cache */
-#ifdef CONFIG_9P_FSCACHE
+#if V9FS_FSCACHE
 void v9fs_cache_volume_get(struct v9fs_sb *v9s, const char *source);
 void v9fs_cache_volume_put(struct v9fs_sb *v9s);
 void v9fs_cache_inode_get(struct inode *inode);
@@ -341,7 +342,7 @@ long v9fs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
 /* xattr.c */
 ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size);
 struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu);
-int v9fs_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
+int v9fs_set_acl(struct v9fs_idmap *mnt_userns, V9FS_ACL_OBJ *obj,
 		 struct posix_acl *acl, int type);
 int v9fs_init_acl(struct inode *dir, struct inode *inode,
 		  struct posix_acl *dacl, struct posix_acl *acl);

@@ -41,7 +41,7 @@ static int v9fs_xattr_get(const struct xattr_handler *handler,
 }
 
 static int v9fs_xattr_set(const struct xattr_handler *handler,
-			  struct user_namespace *mnt_userns,
+			  struct v9fs_idmap *mnt_userns,
 			  struct dentry *dentry, struct inode *inode,
 			  const char *name, const void *value, size_t size,
 			  int flags)
@@ -107,8 +107,7 @@ const struct xattr_handler *v9fs_xattr_handlers[] = {
 	&v9fs_trusted_xattr,
 	&v9fs_security_xattr,
 #ifdef CONFIG_FS_POSIX_ACL
-	&posix_acl_access_xattr_handler,
-	&posix_acl_default_xattr_handler,
+	V9FS_POSIX_ACL_XATTR_HANDLERS
 #endif
 	NULL
 };
@@ -202,16 +201,17 @@ out:
 
 /**
  * v9fs_set_acl - inode_operations.set_acl
- * @mnt_userns: the mount's user namespace
- * @inode: the inode
+ * @mnt_userns: the mount's ID mapping
+ * @obj: the inode (6.1) or its dentry (6.12), see fs/9p/compat.h
  * @acl: the new ACL, or NULL to remove it
  * @type: ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
  *
  * Return: 0 or a negative errno.
  */
-int v9fs_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
+int v9fs_set_acl(struct v9fs_idmap *mnt_userns, V9FS_ACL_OBJ *obj,
 		 struct posix_acl *acl, int type)
 {
+	struct inode *inode = v9fs_acl_inode(obj);
 	struct p9_iattr pia = {};
 	struct p9_fid *fid;
 	umode_t mode;
@@ -237,7 +237,7 @@ int v9fs_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
 			if (err)
 				return err;
 			inode->i_mode = mode;
-			inode->i_ctime = current_time(inode);
+			inode_set_ctime_current(inode);
 		}
 	}
 	return v9fs_store_acl(inode, type, acl);
@@ -269,7 +269,7 @@ struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu)
 	return NULL;
 }
 
-int v9fs_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
+int v9fs_set_acl(struct v9fs_idmap *mnt_userns, V9FS_ACL_OBJ *obj,
 		 struct posix_acl *acl, int type)
 {
 	return -EOPNOTSUPP;

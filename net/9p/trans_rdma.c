@@ -46,7 +46,7 @@
 #include <linux/kref.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
+#include <net/9p/compat.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 #include <net/9p/9p.h>

@@ -47,7 +47,7 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/export.h>
-#include <asm/unaligned.h>
+#include <net/9p/compat.h>
 #include <net/9p/wire.h>
 
 /* Largest value of a size field, and so of a whole message. */

@@ -25,6 +25,7 @@
 #include <linux/refcount.h>
 #include <linux/uidgid.h>
 #include <linux/uio.h>
+#include <net/9p/compat.h>
 #include <net/9p/9p.h>
 #include <net/9p/wire.h>
 
