@@ -22,7 +22,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 gcc make binutils libc6-dev
 	clang libclang-rt-14-dev sparse kmod xz-utils
 	# checkpatch and reading the kernel's own sources
-	linux-source-6.1 perl
+	linux-source-6.1 linux-source-6.12 perl
 	# guests: qemu (TCG), virtiofsd (qemu-system-common), qboot
 	# (qemu-system-data), busybox for the initramfs
 	qemu-system-x86 qemu-system-common qemu-system-data busybox-static cpio
@@ -90,6 +90,27 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 		rm -f "$rcd"
 		trap - EXIT
 	fi
+fi
+
+# The second series, 6.12 LTS: Debian 12 ships several 6.12.<n>+deb12
+# releases; the newest one with headers is installed once (image and
+# headers of the same release), never a hard-coded <n>.
+if ! "$PROJECT/scripts/kver.sh" 6.12 >/dev/null 2>&1; then
+	if [[ $(id -u) != 0 ]]; then
+		echo "setup.sh: no 6.12 kernel (run as root to install it)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	rel=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{ sub(/^linux-headers-/, "", $1); print $1 }' | sort -V | tail -n 1)
+	if [[ -z $rel ]]; then
+		echo "setup.sh: apt-cache knows no linux-headers-6.12.*+deb12-amd64" >&2
+		exit 1
+	fi
+	say "installing kernel $rel"
+	apt-get install -y -q --no-install-recommends \
+		"linux-image-$rel-unsigned" "linux-headers-$rel" >/dev/null
 fi
 
 # The kernel the project builds against and boots must be complete.
