@@ -599,7 +599,7 @@ suite_boot() {
 			size=${size%%,*}
 			opts=$(sed -E "s/(^|,)tmpfs=[^,]*//; s/^,//" <<<"$opts")
 			[[ -n $opts ]] || opts=-
-			umount "$dir" 2>/dev/null
+			umount "$dir" 2>/dev/null || true
 			if mount -t tmpfs -o "size=$size" tmpfs "$dir"; then
 				small+=("$dir")
 			else
