@@ -39,22 +39,28 @@ static struct p9_fid *v9fs_parent_fid(struct dentry *dentry)
 	return v9fs_dentry_fid(dentry->d_parent);
 }
 
-/*
- * Walk @dfid to @dentry's name and return the file's inode, keeping the
- * walked fid with it.  Returns NULL if the name does not exist.
+/**
+ * v9fs_walk_name - the inode of a name in a directory, from the server
+ * @sb: the mount
+ * @dfid: a fid of the directory
+ * @name: one name in it ("..": its parent)
+ *
+ * Walks a new fid to @name, reads its attributes and keeps the fid with
+ * the inode.
+ *
+ * Return: the inode (a reference), NULL if the name does not exist, or an
+ * ERR_PTR.
  */
-static struct inode *v9fs_walk_inode(struct super_block *sb,
-				     struct p9_fid *dfid,
-				     struct dentry *dentry)
+struct inode *v9fs_walk_name(struct super_block *sb, struct p9_fid *dfid,
+			     const struct p9_str *name)
 {
-	struct p9_str name = v9fs_dname(dentry);
 	struct p9_attr attr;
 	struct inode *inode;
 	struct p9_fid *fid;
 	u64 seq;
 	int err;
 
-	fid = p9_client_walk(dfid, 1, &name);
+	fid = p9_client_walk(dfid, 1, name);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid) == -ENOENT ? NULL : ERR_CAST(fid);
 	fid->uid = dfid->uid;
@@ -72,6 +78,16 @@ static struct inode *v9fs_walk_inode(struct super_block *sb,
 	v9fs_fid_add(inode, fid);
 	v9fs_mark_looked_up(inode);
 	return inode;
+}
+
+/* The inode of @dentry's name in @dfid's directory: see v9fs_walk_name(). */
+static struct inode *v9fs_walk_inode(struct super_block *sb,
+				     struct p9_fid *dfid,
+				     struct dentry *dentry)
+{
+	struct p9_str name = v9fs_dname(dentry);
+
+	return v9fs_walk_name(sb, dfid, &name);
 }
 
 static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,

@@ -399,6 +399,70 @@ static loff_t v9fs_llseek(struct file *file, loff_t offset, int whence)
 	return generic_file_llseek(file, offset, whence);
 }
 
+/*
+ * copy_file_range() within one mount.  9P has no server-side copy, so the
+ * data comes to the client and goes back, but in chunks of the mount's
+ * write-back size: Treads and Twrites as large as msize allows, where the
+ * VFS's splice fallback moves a pipe's worth (16 pages) per call.  Each
+ * chunk goes through our read_iter and write_iter, so the cache mode's
+ * rules (page cache or not, sizes, privileges) hold as for read(2) and
+ * write(2).  Between two mounts there is nothing better than what user
+ * space does itself: EXDEV tells it to fall back.
+ */
+static ssize_t v9fs_copy_file_range(struct file *in, loff_t pos_in,
+				    struct file *out, loff_t pos_out,
+				    size_t len, unsigned int flags)
+{
+	struct kiocb kin, kout;
+	ssize_t n, w, done = 0;
+	struct iov_iter it;
+	struct kvec kv;
+	size_t bufsz;
+	void *buf;
+
+	if (file_inode(in)->i_sb != file_inode(out)->i_sb)
+		return -EXDEV;
+	len = min_t(size_t, len, MAX_RW_COUNT);
+	bufsz = min_t(size_t, len, V9SB(file_inode(out)->i_sb)->wsize);
+	buf = kvmalloc(bufsz, GFP_KERNEL);
+	if (!buf) {
+		/* Slower, but no reason to fail the copy. */
+		bufsz = min_t(size_t, len, PAGE_SIZE);
+		buf = kmalloc(bufsz, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+	init_sync_kiocb(&kin, in);
+	kin.ki_pos = pos_in;
+	init_sync_kiocb(&kout, out);
+	kout.ki_pos = pos_out;
+	while (done < len) {
+		kv.iov_base = buf;
+		kv.iov_len = min_t(size_t, bufsz, len - done);
+		iov_iter_kvec(&it, ITER_DEST, &kv, 1, kv.iov_len);
+		n = v9fs_read_iter(&kin, &it);
+		if (n <= 0) {		/* end of file, or an error */
+			if (!done)
+				done = n;
+			break;
+		}
+		kv.iov_len = n;
+		iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, n);
+		w = v9fs_write_iter(&kout, &it);
+		if (w <= 0) {
+			if (!done)
+				done = w ?: -EIO;
+			break;
+		}
+		done += w;
+		if (w < n || fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	kvfree(buf);
+	return done;
+}
+
 /* ---- mmap ---- */
 
 static void v9fs_vm_close(struct vm_area_struct *vma)
@@ -675,6 +739,7 @@ const struct file_operations v9fs_file_fops = {
 	.lock		= v9fs_lock,
 	.flock		= v9fs_flock,
 	.fallocate	= v9fs_fallocate,
+	.copy_file_range = v9fs_copy_file_range,
 	/* Nothing on the server would break a lease. */
 	.setlease	= simple_nosetlease,
 };

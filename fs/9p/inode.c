@@ -20,6 +20,7 @@
 #include <linux/sizes.h>
 #include <linux/pagemap.h>
 #include <linux/posix_acl.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/xattr.h>
 #include "v9fs.h"
@@ -365,6 +366,14 @@ struct inode *v9fs_iget(struct super_block *sb, const struct p9_attr *attr,
 	inode->i_uid = V9SB(sb)->o.dfltuid;
 	inode->i_gid = V9SB(sb)->o.dfltgid;
 	v9fs_apply_attr(inode, attr, seq);
+	/*
+	 * What file handles (export.c) tell this file by: the server's
+	 * generation lets a handle outlive this inode; without one, a
+	 * number of our own still tells a new file at this qid.path from
+	 * the one a handle names.
+	 */
+	inode->i_generation = V9I(inode)->gen_valid ?
+			      lower_32_bits(V9I(inode)->gen) : get_random_u32();
 	v9fs_netfs_init(inode);
 	v9fs_cache_inode_get(inode);
 	v9fs_set_ops(inode, V9SB(sb)->o.nodevmap);

@@ -504,7 +504,9 @@ static void v9fs_umount_begin(struct super_block *sb)
 }
 
 /*
- * Without a page cache, unused inodes go at once, but for one kind:
+ * Without a page cache, unused inodes go at once, but for two kinds.
+ * A file a handle was made for stays while memory allows, so that the
+ * handle keeps working (fs/9p/export.c).  And:
  * 9P2000.L alone reports link counts, so elsewhere the count of a
  * hard-linked file is only what this client kept (fs/9p/dir.c,
  * v9fs_link()).  Keep such an inode cached
@@ -515,6 +517,9 @@ static int v9fs_drop_inode(struct inode *inode)
 {
 	/* Cached pages live as long as the inode: keep it while we may. */
 	if (V9SB(inode->i_sb)->cf & V9FS_CF_READ)
+		return generic_drop_inode(inode);
+	/* Handles decode only to cached inodes (export.c). */
+	if (test_bit(V9FS_INO_HANDLE, &V9I(inode)->flags))
 		return generic_drop_inode(inode);
 	if (inode->i_nlink > 1 && !S_ISDIR(inode->i_mode) &&
 	    p9_client_dialect(V9SB(inode->i_sb)->clnt) != P9_DOTL)
@@ -608,6 +613,7 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	/* file_remove_privs() asks the server only until it knows. */
 	sb->s_flags |= SB_NOSEC;
 	sb->s_xattr = v9fs_xattr_handlers;
+	sb->s_export_op = &v9fs_export_ops;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;

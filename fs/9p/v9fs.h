@@ -167,6 +167,7 @@ struct v9fs_sb {
 #define V9FS_INO_GONE	1	/* we removed its last name; open files go on */
 #define V9FS_INO_FRESH	2	/* attributes read from the server at @stamp */
 #define V9FS_INO_LOOKUP	3	/* ... by a lookup, not yet used by an open */
+#define V9FS_INO_HANDLE	4	/* a file handle names it: keep it cached */
 
 /**
  * struct v9fs_inode - the 9p part of an inode
@@ -290,6 +291,8 @@ extern const struct file_operations v9fs_dir_fops;
 extern const struct dentry_operations v9fs_dentry_ops;
 extern const struct dentry_operations v9fs_cached_dentry_ops;
 struct p9_str v9fs_dname(const struct dentry *dentry);
+struct inode *v9fs_walk_name(struct super_block *sb, struct p9_fid *dfid,
+			     const struct p9_str *name);
 void v9fs_rdbuf_free(struct p9_fid *fid);
 
 /* addr.c */
@@ -325,6 +328,9 @@ static inline void v9fs_cache_changed(struct inode *inode,
 static inline void v9fs_cache_rebase(struct inode *inode) {}
 static inline void v9fs_cache_resize(struct inode *inode, loff_t size) {}
 #endif
+
+/* export.c */
+extern const struct export_operations v9fs_export_ops;
 
 /* file.c */
 extern const struct file_operations v9fs_file_fops;
