@@ -436,7 +436,7 @@ want virtio && took virtio
 # diod (FD_SUITE_TCP / FD_SUITE_UNIX: which ones; KNOWN.md says why the
 # others are left out), diod killed under 64 threads of I/O, and a peer
 # that stops acknowledging (tcp_timeout).
-FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace}
+FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_overlay_upper.sh,t_tmpfile,t_rename2,t_copy,t_handle}
 FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
 if want fd; then
 	out=$RES/fd.out

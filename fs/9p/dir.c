@@ -16,8 +16,6 @@
 #include <linux/slab.h>
 #include "v9fs.h"
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
-
 /**
  * v9fs_dname - a dentry's name as a counted string
  * @dentry: the dentry; its name must be stable (parent locked)
@@ -175,14 +173,15 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	return 0;
 }
 
-static kgid_t v9fs_new_gid(struct inode *dir)
+/* The group of a new file in @dir, as POSIX and set-gid directories ask. */
+kgid_t v9fs_new_gid(struct inode *dir)
 {
 	return (dir->i_mode & S_ISGID) ? dir->i_gid : current_fsgid();
 }
 
 /* POSIX ACLs for a new file: fold the default ACL into @mode. */
-static int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
-			    struct posix_acl **dacl, struct posix_acl **acl)
+int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
+		     struct posix_acl **dacl, struct posix_acl **acl)
 {
 	*dacl = NULL;
 	*acl = NULL;
@@ -191,14 +190,47 @@ static int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
 	return posix_acl_create(dir, mode, dacl, acl);
 }
 
-static int v9fs_acl_finish(struct dentry *dentry, struct posix_acl *dacl,
-			   struct posix_acl *acl, int err)
+/* Give the new file at @dentry the ACLs v9fs_acl_prepare() made. */
+int v9fs_acl_finish(struct dentry *dentry, struct posix_acl *dacl,
+		    struct posix_acl *acl, int err)
 {
 	if (!err && d_really_is_positive(dentry) && (dacl || acl))
 		err = v9fs_init_acl(NULL, d_inode(dentry), dacl, acl);
 	posix_acl_release(dacl);
 	posix_acl_release(acl);
 	return err;
+}
+
+/**
+ * v9fs_create_fids - the fids to create a regular file through
+ * @dentry: the new file's dentry (its parent is the directory)
+ * @flags: the open flags; widened to O_RDWR where a write cache needs it
+ * @dfidp: the directory's fid (a reference)
+ * @ofidp: a clone of it, to create and open the file with (a reference)
+ *
+ * Return: 0 or a negative errno (nothing to put).
+ */
+int v9fs_create_fids(struct dentry *dentry, int *flags,
+		     struct p9_fid **dfidp, struct p9_fid **ofidp)
+{
+	struct p9_fid *dfid, *ofid;
+
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid))
+		return PTR_ERR(dfid);
+	ofid = p9_client_walk(dfid, 0, NULL);
+	if (IS_ERR(ofid)) {
+		p9_fid_put(dfid);
+		return PTR_ERR(ofid);
+	}
+	ofid->uid = dfid->uid;
+	/* A new file opens for reading whatever its mode: see v9fs_open(). */
+	if ((*flags & O_ACCMODE) == O_WRONLY &&
+	    (V9SB(dentry->d_sb)->cf & V9FS_CF_WRITE))
+		*flags = (*flags & ~O_ACCMODE) | O_RDWR;
+	*dfidp = dfid;
+	*ofidp = ofid;
+	return 0;
 }
 
 /*
@@ -216,21 +248,9 @@ static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
 	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
 	if (err)
 		return err;
-	dfid = v9fs_parent_fid(dentry);
-	if (IS_ERR(dfid)) {
-		err = PTR_ERR(dfid);
+	err = v9fs_create_fids(dentry, &flags, &dfid, &ofid);
+	if (err)
 		goto out_acl;
-	}
-	ofid = p9_client_walk(dfid, 0, NULL);
-	if (IS_ERR(ofid)) {
-		err = PTR_ERR(ofid);
-		goto out_dfid;
-	}
-	ofid->uid = dfid->uid;
-	/* A new file opens for reading whatever its mode: see v9fs_open(). */
-	if ((flags & O_ACCMODE) == O_WRONLY &&
-	    (V9SB(dir->i_sb)->cf & V9FS_CF_WRITE))
-		flags = (flags & ~O_ACCMODE) | O_RDWR;
 	err = p9_client_fcreate(ofid, v9fs_dname(dentry),
 				v9fs_open_flags(flags) | O_CREAT | O_EXCL,
 				S_IFREG | (mode & S_IALLUGO),
@@ -393,7 +413,8 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	struct p9_fid *dfid, *fid;
 	int err;
 
-	fid = v9fs_dentry_fid(old);
+	/* an open file's fid reaches it even with no name (O_TMPFILE) */
+	fid = v9fs_attr_fid(d_inode(old), old);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	dfid = v9fs_parent_fid(dentry);
@@ -427,29 +448,44 @@ static void v9fs_unlinked(struct inode *inode, bool isdir)
 		set_bit(V9FS_INO_GONE, &V9I(inode)->flags);
 }
 
-static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
+/**
+ * v9fs_remove_name - remove a name from a directory on the server
+ * @dfid: a fid of the directory
+ * @name: the name
+ * @flags: 0 or P9_AT_REMOVEDIR
+ *
+ * Return: 0 or a negative errno.
+ */
+int v9fs_remove_name(struct p9_fid *dfid, struct p9_str name, u32 flags)
 {
-	struct inode *inode = d_inode(dentry);
-	struct p9_fid *dfid, *fid;
+	struct p9_fid *fid;
 	int err;
 
-	dfid = v9fs_parent_fid(dentry);
-	if (IS_ERR(dfid))
-		return PTR_ERR(dfid);
-	err = p9_client_unlinkat(dfid, v9fs_dname(dentry), flags);
+	err = p9_client_unlinkat(dfid, name, flags);
 	if (err == -EOPNOTSUPP) {
 		/*
 		 * No unlinkat (dialect or server): remove a fid walked by this
 		 * very name.  The inode's own fid may have been walked through
 		 * another hard link, and Tremove would remove that name.
 		 */
-		struct p9_str name = v9fs_dname(dentry);
-
 		fid = p9_client_walk(dfid, 1, &name);
 		err = PTR_ERR_OR_ZERO(fid);
 		if (!err)
 			err = p9_client_remove(fid);
 	}
+	return err;
+}
+
+static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
+{
+	struct inode *inode = d_inode(dentry);
+	struct p9_fid *dfid;
+	int err;
+
+	dfid = v9fs_parent_fid(dentry);
+	if (IS_ERR(dfid))
+		return PTR_ERR(dfid);
+	err = v9fs_remove_name(dfid, v9fs_dname(dentry), flags);
 	p9_fid_put(dfid);
 	if (err)
 		return err;
@@ -501,16 +537,20 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 		       unsigned int flags)
 {
 	struct v9fs_sb *v9s = V9SB(old_dir->i_sb);
-	struct p9_fid *fid, *odfid, *ndfid;
+	struct p9_fid *fid, *odfid, *ndfid, *nfid = NULL;
 	struct inode *target;
 	int err;
 
 	/*
 	 * 9P has no "rename unless it exists": NOREPLACE is checked on the
 	 * server (v9fs_rename_noreplace()) right before the rename.
-	 * Exchange and whiteout are not ours.
+	 * Exchange and whiteout are made of several requests (overlay.c),
+	 * which need to rename across directories: 9P2000.L.
 	 */
-	if (flags & ~RENAME_NOREPLACE)
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) &&
+	    p9_client_dialect(v9s->clnt) != P9_DOTL)
 		return -EINVAL;
 
 	fid = v9fs_dentry_fid(old_dentry);
@@ -526,12 +566,30 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 		err = PTR_ERR(ndfid);
 		goto out_odfid;
 	}
+	if (flags & RENAME_EXCHANGE) {
+		nfid = v9fs_dentry_fid(new_dentry);
+		if (IS_ERR(nfid)) {
+			err = PTR_ERR(nfid);
+			nfid = NULL;
+			goto out_ndfid;
+		}
+	}
 
 	down_write(&v9s->rename_sem);
 	err = 0;
 	if (flags & RENAME_NOREPLACE)
 		err = v9fs_rename_noreplace(ndfid, new_dentry);
-	if (!err)
+	if (err)
+		;
+	else if (flags & RENAME_EXCHANGE)
+		err = v9fs_rename_exchange(old_dir->i_sb, fid, odfid,
+					   v9fs_dname(old_dentry), nfid, ndfid,
+					   v9fs_dname(new_dentry));
+	else if (flags & RENAME_WHITEOUT)
+		err = v9fs_rename_whiteout(fid, old_dir, odfid,
+					   v9fs_dname(old_dentry), ndfid,
+					   v9fs_dname(new_dentry));
+	else
 		err = p9_client_rename(fid, odfid, v9fs_dname(old_dentry),
 				       ndfid, v9fs_dname(new_dentry));
 	up_write(&v9s->rename_sem);
@@ -541,7 +599,13 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 		v9fs_clear_fresh(new_dir);
 		v9fs_clear_fresh(d_inode(old_dentry));
 	}
-	if (!err && d_really_is_positive(new_dentry)) {
+	if (!err && (flags & RENAME_EXCHANGE)) {
+		/* both moved: as for the moved file below */
+		target = d_inode(new_dentry);
+		v9fs_clear_fresh(target);
+		if (!S_ISDIR(target->i_mode))
+			v9fs_forget_walked_fids(target);
+	} else if (!err && d_really_is_positive(new_dentry)) {
 		target = d_inode(new_dentry);
 		v9fs_unlinked(target, S_ISDIR(target->i_mode));
 		if (!S_ISDIR(target->i_mode) && target->i_nlink)
@@ -554,6 +618,9 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 	 */
 	if (!err && !d_is_dir(old_dentry))
 		v9fs_forget_walked_fids(d_inode(old_dentry));
+out_ndfid:
+	if (nfid)
+		p9_fid_put(nfid);
 	p9_fid_put(ndfid);
 out_odfid:
 	p9_fid_put(odfid);
@@ -825,6 +892,7 @@ const struct inode_operations v9fs_dir_iops = {
 	.link		= v9fs_link,
 	.mknod		= v9fs_mknod,
 	.rename		= v9fs_rename,
+	.tmpfile	= v9fs_tmpfile,
 	.getattr	= v9fs_getattr,
 	.setattr	= v9fs_setattr,
 	.permission	= v9fs_permission,

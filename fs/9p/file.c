@@ -191,6 +191,7 @@ int v9fs_release(struct inode *inode, struct file *file)
 	v9fs_open_fid_del(inode, fid);
 	file->private_data = NULL;
 	p9_fid_put(fid);
+	v9fs_tmpfile_drop(inode);
 	return 0;
 }
 

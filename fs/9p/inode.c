@@ -27,8 +27,6 @@
 
 struct kmem_cache *v9fs_inode_cachep;
 
-#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
-
 static bool v9fs_valid_type(umode_t mode)
 {
 	switch (mode & S_IFMT) {
@@ -164,8 +162,14 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 		inode->i_gid = (attr->gid == (u32)-1 || !gid_valid(gid)) ?
 			       v9s->o.dfltgid : gid;
 	}
-	if (valid & P9_GETATTR_NLINK)
-		set_nlink(inode, min_t(u64, attr->nlink, UINT_MAX));
+	if (valid & P9_GETATTR_NLINK) {
+		u64 nlink = attr->nlink;
+
+		/* an O_TMPFILE's hidden name is not a link (overlay.c) */
+		if (test_bit(V9FS_INO_TMPFILE, &v9i->flags) && nlink)
+			nlink--;
+		set_nlink(inode, min_t(u64, nlink, UINT_MAX));
+	}
 	if ((valid & P9_GETATTR_RDEV) &&
 	    (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode)))
 		inode->i_rdev = new_decode_dev((u32)attr->rdev);
@@ -729,6 +733,7 @@ void v9fs_evict_inode(struct inode *inode)
 	if (inode->i_mapping->nrpages)
 		filemap_write_and_wait(inode->i_mapping);
 	truncate_inode_pages_final(&inode->i_data);
+	v9fs_tmpfile_drop(inode);
 	v9fs_cache_inode_put(inode);
 	clear_inode(inode);
 	v9fs_inode_drop_fids(inode);

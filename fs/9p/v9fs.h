@@ -162,12 +162,18 @@ struct v9fs_sb {
 	char nodename[__NEW_UTS_LEN + 1];
 };
 
+/* What the client asks of the server's attributes of a file. */
+#define V9FS_ATTR_MASK	(P9_GETATTR_BASIC | P9_GETATTR_GEN | P9_GETATTR_BTIME)
+
+struct v9fs_tmpname;
+
 /* v9fs_inode.flags bits */
 #define V9FS_INO_STALE	0	/* the server's file behind it is gone */
 #define V9FS_INO_GONE	1	/* we removed its last name; open files go on */
 #define V9FS_INO_FRESH	2	/* attributes read from the server at @stamp */
 #define V9FS_INO_LOOKUP	3	/* ... by a lookup, not yet used by an open */
 #define V9FS_INO_HANDLE	4	/* a file handle names it: keep it cached */
+#define V9FS_INO_TMPFILE 5	/* an O_TMPFILE with its hidden name: tmp */
 
 /**
  * struct v9fs_inode - the 9p part of an inode
@@ -187,10 +193,13 @@ struct v9fs_sb {
  *	on the server
  *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so are
  *	i_size moves by buffered writes, with their @wgen increment)
- * @lock: protects @fids, @open_fids and @wb_fid
+ * @lock: protects @fids, @open_fids, @wb_fid and @tmp
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
  * @wb_fid: writable fid for page writeback, or NULL
+ * @tmp: the hidden name of an O_TMPFILE still open (overlay.c), or NULL;
+ *	set before the file is visible, taken under @lock once @open_fids
+ *	is empty
  * @netfs: the netfs context (read helpers), in it the VFS inode and the
  *	fscache cookie of cache=fscache (fs/9p/cache.c)
  */
@@ -207,10 +216,11 @@ struct v9fs_inode {
 	struct timespec64 data_mtime;
 	loff_t data_size;
 	u64 wseq;
-	spinlock_t lock;	/* protects fids, open_fids, wb_fid */
+	spinlock_t lock;	/* protects fids, open_fids, wb_fid, tmp */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
 	struct p9_fid *wb_fid;
+	struct v9fs_tmpname *tmp;
 	struct netfs_inode netfs;
 };
 
@@ -293,6 +303,27 @@ extern const struct dentry_operations v9fs_cached_dentry_ops;
 struct p9_str v9fs_dname(const struct dentry *dentry);
 struct inode *v9fs_walk_name(struct super_block *sb, struct p9_fid *dfid,
 			     const struct p9_str *name);
+kgid_t v9fs_new_gid(struct inode *dir);
+int v9fs_create_fids(struct dentry *dentry, int *flags,
+		     struct p9_fid **dfidp, struct p9_fid **ofidp);
+int v9fs_remove_name(struct p9_fid *dfid, struct p9_str name, u32 flags);
+int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
+		     struct posix_acl **dacl, struct posix_acl **acl);
+int v9fs_acl_finish(struct dentry *dentry, struct posix_acl *dacl,
+		    struct posix_acl *acl, int err);
+
+/* overlay.c */
+int v9fs_tmpfile(struct v9fs_idmap *mnt_userns, struct inode *dir,
+		 struct file *file, umode_t mode);
+void v9fs_tmpfile_drop(struct inode *inode);
+int v9fs_rename_exchange(struct super_block *sb, struct p9_fid *ofid,
+			 struct p9_fid *odfid, struct p9_str oldname,
+			 struct p9_fid *nfid, struct p9_fid *ndfid,
+			 struct p9_str newname);
+int v9fs_rename_whiteout(struct p9_fid *fid, struct inode *old_dir,
+			 struct p9_fid *odfid,
+			 struct p9_str oldname, struct p9_fid *ndfid,
+			 struct p9_str newname);
 void v9fs_rdbuf_free(struct p9_fid *fid);
 
 /* addr.c */

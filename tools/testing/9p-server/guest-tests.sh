@@ -52,7 +52,7 @@ CLIENT=
 # The VFS selftests that make sense against diod (9P2000.L only): the
 # ng 9p2000.L cache=none line of tools/testing/vm/suites.conf, less what
 # KNOWN.md (fd section) says diod cannot do.
-SUITE_TESTS=t_smoke.sh,t_signals.sh,t_trace.sh,t_overlay.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_readdir,t_readdir_big
+SUITE_TESTS=t_smoke.sh,t_signals.sh,t_trace.sh,t_overlay.sh,t_overlay_upper.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_readdir,t_readdir_big,t_tmpfile,t_rename2,t_copy,t_handle
 
 while [ $# -gt 0 ]; do
 	case $1 in
