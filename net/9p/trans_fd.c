@@ -476,14 +476,16 @@ static int p9_fd_rx_start(struct p9_fd_conn *conn)
 
 /* An Rflush arrived: the request it flushed gets no reply any more, so
  * stop waiting for it (its tag may be reused once the client releases
- * it).  The client completes the flushed request itself.
+ * it).  The client completes the flushed request itself.  Any other
+ * answer to a Tflush (an error, which 9P does not allow) ends nothing:
+ * the flushed request's own reply may still come, and is taken.
  */
 static void p9_fd_flushed(struct p9_fd_conn *conn, struct p9_req *freq)
 {
 	struct p9_req *old = freq->flushed;
 	LIST_HEAD(reap);
 
-	if (freq->tc.type != P9_TFLUSH || !old)
+	if (freq->tc.type != P9_TFLUSH || !old || freq->rx[4] != P9_RFLUSH)
 		return;
 	spin_lock(&conn->lock);
 	if (p9_fd_find(conn, freq->tc.flush.oldtag) == old) {

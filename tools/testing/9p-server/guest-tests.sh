@@ -800,6 +800,46 @@ sys.stderr.write("# reads took %.1f s, %.1f s\n" % (t1 - t, time.monotonic() - t
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
+# A Tflush answered with an error (p9srv --fault flusherr: 9P does not
+# allow it) does not end the flushed request: its reply, which follows,
+# must still be taken (not be a tag we stopped waiting for, which kills
+# the connection), lift the fid's flush fence, and the mount stays usable.
+name="flusherr: a Tflush answered with an error, then the reply: the connection survives"
+if want "$name"; then
+	reset_export
+	echo late >"$EXP/late"
+	verdict=ok
+	srv_start --tcp 127.0.0.1:5654 --fault flusherr --late 10
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5654,version=9p2000.L,reqtimeout=2 127.0.0.1 $MNT; then
+		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    os.read(fd, 100)
+    print("first read did not time out")
+except OSError as e:
+    if e.errno != errno.ETIMEDOUT:
+        print("first read: %s" % e)
+try:
+    b = os.pread(fd, 100, 0)
+    if b != b"late\n":
+        print("second read: %r" % b)
+except OSError as e:
+    print("second read: %s" % e)
+' $MNT/late 2>&1)
+		rc=$?
+		[ $rc -eq 0 ] && [ -z "$out" ] || verdict="rc $rc: $out"
+		[ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello 2>&1)" = hello ] ||
+			verdict="$verdict; I/O afterwards"
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="mount"
+	fi
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then

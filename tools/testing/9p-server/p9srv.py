@@ -25,6 +25,8 @@ Fault modes (--fault MODE, --after N messages answered normally first):
   noflush   never answer Tflush
   dirloop   every Rreaddir entry carries the offset it was asked for, so
             a client that resumes from it reads the same entries forever
+  flusherr  answer Tflush with an error (which 9P does not allow), then
+            send the reply of the flushed request if it has one ("late")
 Only T-messages after the session is attached count, so the mount itself
 succeeds: N counts messages after Rattach.
 """
@@ -287,6 +289,11 @@ class Conn:
                 return
             old = struct.unpack_from("<H", body)[0] if len(body) >= 2 else 0
             self.held.pop(old, None)
+            if args.fault == "flusherr":
+                self.log("answering Tflush of tag %d with an error" % old)
+                self.error(tag, errno.EINVAL)
+                self.send_late(old)
+                return
             self.send_late(old)     # the answer may precede the Rflush
             self.reply(tag, TFLUSH + 1, b"")
             return
@@ -854,7 +861,7 @@ def main():
     ap.add_argument("--fault", default="none",
                     choices=["none", "drop", "stall", "badtag", "bigsize",
                              "trunc", "garbage", "errstorm", "noflush",
-                             "fat", "dirloop"])
+                             "fat", "dirloop", "flusherr"])
     ap.add_argument("--after", type=int, default=0,
                     help="messages answered normally after Rattach before"
                     " the fault")
