@@ -24,6 +24,10 @@
  * what the request can hold) or any read/write error or EOF kills the
  * connection: every request we hold is reported failed, the client is
  * disconnected (later requests fail at once), and nothing more is read.
+ * One exception: an Rerror longer than its request's buffer (sized for
+ * 1024 bytes of text, which legacy servers may exceed with long path
+ * names) is a server's honest answer; it is read past and fails only
+ * its request, with -EIO.
  *
  * Locking and lifetimes:
  * - conn->lock (a plain spinlock: never taken from interrupt context;
@@ -124,7 +128,9 @@ struct p9_fd_hook {
  * @hooks: wait queue entries, @nhooks of them in use
  * @nhooks: hooks in use
  * @rx: receive state (rx_work only): @rx.hdr holds @rx.got bytes of the
- *	header, then @rx.req receives bytes @rx.got.. of @rx.size
+ *	header, then @rx.req receives bytes @rx.got.. of @rx.size, or with
+ *	@rx.discard (an Rerror too long for @rx.req) they are read into
+ *	@rx.scratch and dropped
  * @tx: send state (tx_work only): @tx.req, @tx.off bytes already sent
  */
 struct p9_fd_conn {
@@ -144,7 +150,9 @@ struct p9_fd_conn {
 		u8 hdr[P9_HDRSZ];
 		u32 got;
 		u32 size;
+		bool discard;
 		struct p9_req *req;
+		u8 scratch[256];
 	} rx;
 	struct {
 		struct p9_req *req;
@@ -415,6 +423,7 @@ static void p9_fd_rx_drop(struct p9_fd_conn *conn)
 	LIST_HEAD(reap);
 
 	conn->rx.got = 0;
+	conn->rx.discard = false;
 	if (!req)
 		return;
 	conn->rx.req = NULL;
@@ -468,7 +477,11 @@ static int p9_fd_rx_start(struct p9_fd_conn *conn)
 	    (req->zc_dir_in ? req->zc_len : 0)) {
 		pr_warn_ratelimited("reply of %u bytes to type %u exceeds its buffer\n",
 				    size, req->tc.type);
-		return -EIO;
+		if (type != P9_RERROR)
+			return -EIO;
+		/* Read past it (the stream stays in step), fail the request. */
+		conn->rx.discard = true;
+		return 0;
 	}
 	memcpy(req->rx, conn->rx.hdr, P9_HDRSZ);
 	return 0;
@@ -502,8 +515,12 @@ static void p9_fd_rx_finish(struct p9_fd_conn *conn)
 	struct p9_req *req = conn->rx.req;
 	u32 size = conn->rx.size;
 
-	p9_fd_flushed(conn, req);
-	p9_client_cb(conn->clnt, req, 0, size);
+	if (conn->rx.discard) {
+		p9_client_cb(conn->clnt, req, -EIO, 0);
+	} else {
+		p9_fd_flushed(conn, req);
+		p9_client_cb(conn->clnt, req, 0, size);
+	}
 	p9_fd_rx_drop(conn);
 }
 
@@ -529,6 +546,11 @@ static void p9_fd_rx_work(struct work_struct *work)
 			p9_fd_iter(&it, ITER_DEST, &kv, NULL, NULL,
 				   conn->rx.hdr, P9_HDRSZ, conn->rx.got,
 				   P9_HDRSZ);
+		else if (conn->rx.discard)
+			p9_fd_iter(&it, ITER_DEST, &kv, NULL, NULL,
+				   conn->rx.scratch, sizeof(conn->rx.scratch),
+				   0, min_t(size_t, sizeof(conn->rx.scratch),
+					    conn->rx.size - conn->rx.got));
 		else
 			p9_fd_iter(&it, ITER_DEST, &kv, bv, req, req->rx,
 				   p9_fd_rx_contig(req), conn->rx.got,

@@ -11,6 +11,8 @@ stuck in flight for flush tests.  The first Tread of each fid of a file
 whose name starts with "late" is answered --late seconds after it came
 (before the Rflush if a Tflush comes first, as 9P allows): the way to
 have a reply land just as a client with a request timeout gives up.
+A Twalk to a name starting with "longerr" fails with an Rerror of 3000
+bytes of text (9P2000 and 9P2000.u; in 9P2000.L it is walked as usual).
 
 Fault modes (--fault MODE, --after N messages answered normally first):
   drop      close the connection half way through a reply
@@ -454,6 +456,10 @@ def h_walk(c, d, tag):
     names = [d.s() for _ in range(n)]
     if newfid != fid and newfid in c.fids:
         raise P9Error(errno.EBADF)
+    if c.dialect != DOTL and names and names[-1].startswith("longerr"):
+        c.reply(tag, RERROR, es("x" * 3000) + (
+            struct.pack("<I", errno.ENOENT) if c.dialect == DOTU else b""))
+        return None
     path, qids = f.path, []
     for name in names:
         if "/" in name or not name:
