@@ -866,6 +866,56 @@ for v in 9p2000.u 9p2000; do
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 done
 
+# Fid numbers the server may still hold are not let go: a Tremove that
+# timed out (p9srv holds the first Tremove of a "hold" file until
+# flushed, without removing) is followed by a Tclunk; a Twalk whose
+# reply came after the give-up (the first walk to a "latewalk" name,
+# answered on the Tflush) and a late Tattach (aname "late...") have
+# their new fid clunked.  p9srv counts, when the connection ends, the
+# fids left behind and the newfids it refused as in use: both must be 0.
+fidstats() {
+	local i
+
+	for i in $(seq $((50 * SLOW))); do
+		[ -s $W/fidstats ] && break
+		sleep 0.2
+	done
+	cat $W/fidstats 2>/dev/null
+	rm -f $W/fidstats
+}
+name="fids: timed-out Tremove, Twalk and Tattach leave no fid on the server"
+if want "$name"; then
+	reset_export
+	: >"$EXP/holdme"
+	: >"$EXP/latewalk1"
+	verdict=ok
+	rm -f $W/fidstats
+	srv_start --tcp 127.0.0.1:5656 --late 3 --stats $W/fidstats
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5656,version=9p2000.u,reqtimeout=2 127.0.0.1 $MNT; then
+		err=$(timeout -s KILL $FAIL_TIMEOUT rm $MNT/holdme 2>&1)
+		echo "$err" | grep -q 'timed out' || verdict="rm: $err"
+		err=$(timeout -s KILL $FAIL_TIMEOUT stat $MNT/latewalk1 2>&1)
+		echo "$err" | grep -q 'timed out' || verdict="$verdict; stat: $err"
+		[ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello 2>&1)" = hello ] ||
+			verdict="$verdict; I/O afterwards"
+		umnt || verdict="$verdict; umount"
+		st=$(fidstats)
+		diag "fids after Tremove/Twalk timeouts: $st"
+		[ "$st" = "fids 0 inuse 0" ] || verdict="$verdict; server: '$st'"
+	else
+		verdict="mount"
+	fi
+	err=$(timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5656,version=9p2000.L,reqtimeout=2,aname=late 127.0.0.1 $MNT 2>&1) &&
+		{ umnt; verdict="$verdict; late Tattach mounted"; }
+	st=$(fidstats)
+	diag "fids after a Tattach timeout: $st ($err)"
+	[ "$st" = "fids 0 inuse 0" ] || verdict="$verdict; server after Tattach: '$st'"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then
