@@ -18,6 +18,10 @@ file whose name starts with "hold" is held, not performed, until
 flushed.
 A Twalk to a name starting with "longerr" fails with an Rerror of 3000
 bytes of text (9P2000 and 9P2000.u; in 9P2000.L it is walked as usual).
+Files whose name starts with "short" cannot take bytes 96 KiB to 128 KiB
+(a hole on a full disk): a Twrite that reaches into that range writes
+and reports the bytes before it, one that starts in it fails with
+ENOSPC, one past it is written.
 
 Fids: a Tattach, Tauth or Twalk whose newfid is in use is refused and
 counted; with --stats FILE each connection appends, when it ends, a line
@@ -56,6 +60,7 @@ import threading
 import time
 
 MAX_MSIZE = 1 << 20
+SHORT_START, SHORT_END = 96 << 10, 128 << 10  # "short" files' full range
 
 TLERROR, RLERROR = 6, 7
 TSTATFS, TLOPEN, TLCREATE, TSYMLINK, TMKNOD = 8, 12, 14, 16, 18
@@ -620,6 +625,13 @@ def h_write(c, d, tag):
     if os.path.basename(f.path).startswith("block"):
         c.held[tag] = True
         return None
+    if os.path.basename(f.path).startswith("short") and \
+            off < SHORT_END and off + len(data) > SHORT_START:
+        if off >= SHORT_START:
+            raise P9Error(errno.ENOSPC)
+        c.log("short Twrite: %d of %d bytes" % (SHORT_START - off,
+                                                len(data)))
+        data = data[:SHORT_START - off]
     return struct.pack("<I", os.pwrite(f.fd, data, off))
 
 
