@@ -104,7 +104,8 @@ struct p9_fd_req {
 /**
  * struct p9_fd_hook - our entry in one wait queue of a file
  * @wait: the entry; its wake function kicks the work items
- * @head: the wait queue it was added to
+ * @head: the wait queue it was added to; NULL once its owner announced
+ *	it goes away (POLLFREE: the wake function took the entry off it)
  * @conn: the connection
  */
 struct p9_fd_hook {
@@ -127,6 +128,7 @@ struct p9_fd_hook {
  * @pt: poll table used once, to hook @hooks into the files' wait queues
  * @hooks: wait queue entries, @nhooks of them in use
  * @nhooks: hooks in use
+ * @unhooked: a wait queue we were hooked into went away (POLLFREE)
  * @rx: receive state (rx_work only): @rx.hdr holds @rx.got bytes of the
  *	header, then @rx.req receives bytes @rx.got.. of @rx.size, or with
  *	@rx.discard (an Rerror too long for @rx.req) they are read into
@@ -146,6 +148,7 @@ struct p9_fd_conn {
 	poll_table pt;
 	struct p9_fd_hook hooks[P9_FD_HOOKS];
 	unsigned int nhooks;
+	bool unhooked;
 	struct {
 		u8 hdr[P9_HDRSZ];
 		u32 got;
@@ -537,6 +540,8 @@ static void p9_fd_rx_work(struct work_struct *work)
 	int err;
 
 	for (;;) {
+		if (READ_ONCE(conn->unhooked))
+			p9_fd_fail(conn, -ENOTCONN, true);
 		if (READ_ONCE(conn->err)) {
 			p9_fd_rx_drop(conn);
 			return;
@@ -595,6 +600,20 @@ static int p9_fd_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
 	__poll_t mask = key_to_poll(key);
 	struct p9_fd_conn *conn = hook->conn;
 
+	if (mask & POLLFREE) {
+		/* The queue is about to be freed (we hold its lock, it is
+		 * freed after an RCU grace period): leave it, and since no
+		 * wake-up can come any more, end the connection.
+		 */
+		list_del_init(&wait->entry);
+		/* Release: the entry is off the queue before @head reads
+		 * NULL (pairs with the acquire in p9_fd_unhook()).
+		 */
+		smp_store_release(&hook->head, NULL);
+		WRITE_ONCE(conn->unhooked, true);
+		queue_work(p9_fd_wq, &conn->rx_work);
+		return 0;
+	}
 	if (!mask || (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP |
 			      EPOLLRDHUP)))
 		queue_work(p9_fd_wq, &conn->rx_work);
@@ -621,12 +640,22 @@ static void p9_fd_hook_in(struct file *file, wait_queue_head_t *head,
 	add_wait_queue(head, &hook->wait);
 }
 
+/* Leave every wait queue; one that went away (POLLFREE) left us first,
+ * and RCU keeps it readable while we look.
+ */
 static void p9_fd_unhook(struct p9_fd_conn *conn)
 {
+	wait_queue_head_t *head;
+
 	while (conn->nhooks) {
 		struct p9_fd_hook *hook = &conn->hooks[--conn->nhooks];
 
-		remove_wait_queue(hook->head, &hook->wait);
+		rcu_read_lock();
+		/* Acquire: NULL means p9_fd_wake() took the entry off. */
+		head = smp_load_acquire(&hook->head);
+		if (head)
+			remove_wait_queue(head, &hook->wait);
+		rcu_read_unlock();
 	}
 }
 
@@ -709,14 +738,21 @@ static void p9_fd_close(struct p9_client *clnt)
 
 /* Make @file usable without blocking: sockets get MSG_DONTWAIT per call,
  * anything else must be switched to O_NONBLOCK (the descriptor is the
- * mount's from now on) and must be pollable.
+ * mount's from now on) and must be pollable.  Only sockets, pipes (and
+ * FIFOs) and character devices (ttys) are taken: files such as signalfd
+ * poll a wait queue of the process that made them, which dies with it
+ * while the mount would still be hooked into it.
  */
 static int p9_fd_prepare(struct file *file)
 {
+	umode_t mode = file_inode(file)->i_mode;
+
 	if (sock_from_file(file))
 		return 0;
-	if (!file_can_poll(file))
+	if ((!S_ISFIFO(mode) && !S_ISCHR(mode)) || !file_can_poll(file)) {
+		pr_err("rfdno/wfdno: not a socket, pipe or character device\n");
 		return -EINVAL;
+	}
 	spin_lock(&file->f_lock);
 	file->f_flags |= O_NONBLOCK;
 	spin_unlock(&file->f_lock);

@@ -953,6 +953,36 @@ if n != len(got) or got != data[:n]:
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
+# trans=fd takes sockets, pipes/FIFOs and character devices only: the
+# wait queue of a signalfd belongs to the mounting process and goes away
+# with it (EPOLLFREE) while the mount would still be hooked into it.
+name="trans=fd refuses a signalfd"
+if want "$name"; then
+	# mount(2) itself: mount(8) words EINVAL as "bad option"
+	out=$(timeout -s KILL $OPS_TIMEOUT python3 -c '
+import ctypes, errno, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+mask = (ctypes.c_ulong * 16)()
+mask[0] = 1 << (signal.SIGUSR1 - 1)
+sfd = libc.signalfd(-1, ctypes.byref(mask), 0)
+if sfd < 0:
+    print("signalfd: %s" % os.strerror(ctypes.get_errno()))
+    sys.exit(1)
+r, w = os.pipe()
+opts = ("trans=fd,rfdno=%d,wfdno=%d" % (sfd, w)).encode()
+if libc.mount(b"none", sys.argv[1].encode(), b"9p", 0, opts) == 0:
+    print("mounted")
+    sys.exit(1)
+e = ctypes.get_errno()
+print("mount: %s" % os.strerror(e))
+sys.exit(0 if e == errno.EINVAL else 1)
+' $MNT 2>&1)
+	rc=$?
+	diag "signalfd: $out"
+	mounted && { umnt; rc=1; }
+	if [ $rc -eq 0 ]; then ok "$name"; else notok "$name: $out"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then
