@@ -93,12 +93,13 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 			    size_t tx_extra, size_t rx_max, gfp_t gfp)
 {
 	struct p9_req *req;
-	size_t txlen;
+	ssize_t txlen;
 	int tag, err;
 
+	/* -ENAMETOOLONG, -EOPNOTSUPP... are the caller's answer. */
 	txlen = p9_encoded_size(tc, clnt->dialect);
-	if (!txlen)
-		return ERR_PTR(-EINVAL);
+	if (txlen < 0)
+		return ERR_PTR(txlen);
 	if (txlen + tx_extra > clnt->msize || rx_max < P9_HDRSZ)
 		return ERR_PTR(-EMSGSIZE);
 
