@@ -184,12 +184,9 @@ static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
 		tc.auth.aname = an;
 		tc.auth.n_uname = nu;
 	}
-	err = p9_rpc(clnt, &tc, &r, NULL);
-	if (err) {
-		/* A failed Tattach/Tauth created nothing to clunk. */
-		p9_fid_release(fid);
+	err = p9_rpc_newfid(clnt, &tc, &r, fid);
+	if (err)
 		return ERR_PTR(err);
-	}
 	fid->qid = r.qid.qid;
 	fid->uid = n_uname;
 	return fid;

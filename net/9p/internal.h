@@ -128,6 +128,8 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 		struct p9_rmsg *r);
 int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
 	   struct p9_req **reqp);
+int p9_rpc_newfid(struct p9_client *clnt, struct p9_tmsg *tc,
+		  struct p9_rmsg *r, struct p9_fid *nfid);
 void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req);
 void p9_req_fail_all(struct p9_client *clnt);
 void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Data transfer: Tread/Twrite split into iosize pieces, several in
- * flight, zero copy for large payloads; and directory reads.
+ * Data transfer: Tread/Twrite split into iosize pieces, zero copy for
+ * large payloads (several reads in flight); and directory reads.
  */
 #define pr_fmt(fmt) "9pnet: " fmt
 
@@ -12,7 +12,7 @@
 
 /* Payloads at least this large go zero copy when the transport can. */
 #define P9_ZC_MIN	2048
-/* Pieces in flight at once for one zero-copy read or write. */
+/* Pieces in flight at once for one zero-copy read. */
 #define P9_IO_WINDOW	4
 
 struct p9_piece {
@@ -222,8 +222,13 @@ static ssize_t p9_client_io(struct p9_fid *fid, u8 type, u64 offset,
 	err = p9_fid_fence_wait(fid);
 	if (err)
 		return err;
-	/* Copied reads advance @it at reaping, so keep one in flight. */
-	window = copy_in || !zc ? 1 : P9_IO_WINDOW;
+	/* Copied reads advance @it at reaping, so keep one in flight.
+	 * Writes go one at a time: a server may write a piece short
+	 * (ENOSPC, quota, a hole it cannot fill) and still write the
+	 * pieces after it, which would leave data past the count the
+	 * writer is told.  A read ahead of a short one has no effect.
+	 */
+	window = zc && type == P9_TREAD ? P9_IO_WINDOW : 1;
 	while ((left && !stop) || busy) {
 		if (left && !stop && busy < window) {
 			struct p9_piece *p = &win[(head + busy) % P9_IO_WINDOW];

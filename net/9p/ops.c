@@ -36,8 +36,9 @@ static int p9_clunk_sync(struct p9_fid *fid)
 
 	tc.clunk.fid = fid->fid;
 	err = p9_rpc(clnt, &tc, &r, NULL);
-	if (err == -EINTR)
-		p9_clunk_async(clnt, fid);	/* make sure it happened */
+	/* Given up on: the server may hold the fid yet; make sure. */
+	if (err == -EINTR || err == -ETIMEDOUT)
+		p9_clunk_async(clnt, fid);
 	else
 		p9_fid_release(fid);
 	return err;
@@ -78,7 +79,12 @@ struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
 		tc.walk.newfid = nfid->fid;
 		tc.walk.nwname = n;
 		memcpy(tc.walk.wname, names + done, n * sizeof(*names));
-		err = p9_rpc(clnt, &tc, &r, NULL);
+		if (created)
+			err = p9_rpc(clnt, &tc, &r, NULL);
+		else
+			err = p9_rpc_newfid(clnt, &tc, &r, nfid);
+		if (err && !created)
+			return ERR_PTR(err);	/* @nfid went with it */
 		if (err)
 			goto fail;
 		if (r.walk.nwqid < n) {
@@ -557,8 +563,10 @@ int p9_client_remove(struct p9_fid *fid)
 
 	tc.remove.fid = fid->fid;
 	err = p9_rpc(fid->clnt, &tc, &r, NULL);
-	if (err == -EINTR) {
-		/* The server may not have seen it: clunk normally. */
+	if (err == -EINTR || err == -ETIMEDOUT) {
+		/* Given up on: the server may not have seen it (or may
+		 * have, before a Tclunk: an Rerror then is harmless).
+		 */
 		p9_fid_put(fid);
 		return err;
 	}

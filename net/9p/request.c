@@ -93,12 +93,13 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 			    size_t tx_extra, size_t rx_max, gfp_t gfp)
 {
 	struct p9_req *req;
-	size_t txlen;
+	ssize_t txlen;
 	int tag, err;
 
+	/* -ENAMETOOLONG, -EOPNOTSUPP... are the caller's answer. */
 	txlen = p9_encoded_size(tc, clnt->dialect);
-	if (!txlen)
-		return ERR_PTR(-EINVAL);
+	if (txlen < 0)
+		return ERR_PTR(txlen);
 	if (txlen + tx_extra > clnt->msize || rx_max < P9_HDRSZ)
 		return ERR_PTR(-EMSGSIZE);
 
@@ -389,6 +390,32 @@ static int p9_req_decode(struct p9_client *clnt, struct p9_req *req,
 	return 0;
 }
 
+/* The waiter of @req gave up, and @req owns the fid it was to create:
+ * the tag is being released, so the server has answered, flushed the
+ * request or is gone.  Clunk the fid if the answer created it (a whole
+ * walk, an attach), else let its number go; a reply that does not decode
+ * may have created it too, and is clunked (an Rerror then is harmless).
+ */
+static void p9_newfid_settle(struct p9_client *clnt, struct p9_req *req)
+{
+	struct p9_fid *fid = req->newfid;
+	struct p9_rmsg r;
+	bool created;
+
+	if (req->status)
+		created = false;
+	else if (p9_req_decode(clnt, req, &r))
+		created = req->rx_len < P9_HDRSZ ||
+			  (req->rx[4] != P9_RERROR && req->rx[4] != P9_RLERROR);
+	else
+		created = req->tc.type != P9_TWALK ||
+			  r.walk.nwqid == req->tc.walk.nwname;
+	if (created)
+		p9_fid_put(fid);
+	else if (refcount_dec_and_test(&fid->ref))
+		p9_fid_release(fid);
+}
+
 /* Drop the tag reference; process context. */
 void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 {
@@ -398,6 +425,10 @@ void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 	if (idr_find(&clnt->tags, req->tag) == req)
 		idr_remove(&clnt->tags, req->tag);
 	spin_unlock(&clnt->lock);
+
+	/* Before @reqs_live drops: its clunk holds a tag from now on. */
+	if (req->newfid)
+		p9_newfid_settle(clnt, req);
 
 	if (fid) {
 		req->fid = NULL;
@@ -526,6 +557,8 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 		/* It is being completed right now. */
 		wait_for_completion(&req->done);
 	}
+	/* The reply is ours: so is the fid it may have created. */
+	req->newfid = NULL;
 	err = p9_req_decode(clnt, req, r);
 	p9_req_release_tag(clnt, req);
 	return err;
@@ -558,6 +591,45 @@ int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
 		p9_req_put(req);
 	else
 		*reqp = req;
+	return err;
+}
+
+/**
+ * p9_rpc_newfid - p9_rpc() for a request that creates a fid on the server
+ * @clnt: the client
+ * @tc: Tattach, Tauth or a Twalk whose newfid is not yet known to the
+ *	server
+ * @r: where to decode the reply
+ * @nfid: the new fid, with only the caller's reference
+ *
+ * If the caller gives up (fatal signal, request timeout), the server
+ * may still create @nfid: its reply may come before the Rflush.  The
+ * fid number then stays reserved until the request's tag is released,
+ * and the fid is clunked if the reply created it.
+ *
+ * Return: 0 or a negative errno (see p9_req_wait()).  On success @nfid
+ * is the caller's; on any error it is gone (released or clunked).
+ */
+int p9_rpc_newfid(struct p9_client *clnt, struct p9_tmsg *tc,
+		  struct p9_rmsg *r, struct p9_fid *nfid)
+{
+	struct p9_req *req;
+	int err;
+
+	req = p9_req_alloc(clnt, tc, 0,
+			   p9_reply_max(tc, clnt->dialect, clnt->msize),
+			   GFP_NOFS);
+	if (IS_ERR(req)) {
+		p9_fid_release(nfid);
+		return PTR_ERR(req);
+	}
+	req->newfid = nfid;
+	p9_req_send(clnt, req);
+	err = p9_req_wait(clnt, req, r);
+	/* Still set: the waiter gave up and the request owns @nfid. */
+	if (err && !req->newfid)
+		p9_fid_release(nfid);
+	p9_req_put(req);
 	return err;
 }
 

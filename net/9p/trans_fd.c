@@ -24,6 +24,10 @@
  * what the request can hold) or any read/write error or EOF kills the
  * connection: every request we hold is reported failed, the client is
  * disconnected (later requests fail at once), and nothing more is read.
+ * One exception: an Rerror longer than its request's buffer (sized for
+ * 1024 bytes of text, which legacy servers may exceed with long path
+ * names) is a server's honest answer; it is read past and fails only
+ * its request, with -EIO.
  *
  * Locking and lifetimes:
  * - conn->lock (a plain spinlock: never taken from interrupt context;
@@ -100,7 +104,8 @@ struct p9_fd_req {
 /**
  * struct p9_fd_hook - our entry in one wait queue of a file
  * @wait: the entry; its wake function kicks the work items
- * @head: the wait queue it was added to
+ * @head: the wait queue it was added to; NULL once its owner announced
+ *	it goes away (POLLFREE: the wake function took the entry off it)
  * @conn: the connection
  */
 struct p9_fd_hook {
@@ -123,8 +128,11 @@ struct p9_fd_hook {
  * @pt: poll table used once, to hook @hooks into the files' wait queues
  * @hooks: wait queue entries, @nhooks of them in use
  * @nhooks: hooks in use
+ * @unhooked: a wait queue we were hooked into went away (POLLFREE)
  * @rx: receive state (rx_work only): @rx.hdr holds @rx.got bytes of the
- *	header, then @rx.req receives bytes @rx.got.. of @rx.size
+ *	header, then @rx.req receives bytes @rx.got.. of @rx.size, or with
+ *	@rx.discard (an Rerror too long for @rx.req) they are read into
+ *	@rx.scratch and dropped
  * @tx: send state (tx_work only): @tx.req, @tx.off bytes already sent
  */
 struct p9_fd_conn {
@@ -140,11 +148,14 @@ struct p9_fd_conn {
 	poll_table pt;
 	struct p9_fd_hook hooks[P9_FD_HOOKS];
 	unsigned int nhooks;
+	bool unhooked;
 	struct {
 		u8 hdr[P9_HDRSZ];
 		u32 got;
 		u32 size;
+		bool discard;
 		struct p9_req *req;
+		u8 scratch[256];
 	} rx;
 	struct {
 		struct p9_req *req;
@@ -415,6 +426,7 @@ static void p9_fd_rx_drop(struct p9_fd_conn *conn)
 	LIST_HEAD(reap);
 
 	conn->rx.got = 0;
+	conn->rx.discard = false;
 	if (!req)
 		return;
 	conn->rx.req = NULL;
@@ -468,7 +480,11 @@ static int p9_fd_rx_start(struct p9_fd_conn *conn)
 	    (req->zc_dir_in ? req->zc_len : 0)) {
 		pr_warn_ratelimited("reply of %u bytes to type %u exceeds its buffer\n",
 				    size, req->tc.type);
-		return -EIO;
+		if (type != P9_RERROR)
+			return -EIO;
+		/* Read past it (the stream stays in step), fail the request. */
+		conn->rx.discard = true;
+		return 0;
 	}
 	memcpy(req->rx, conn->rx.hdr, P9_HDRSZ);
 	return 0;
@@ -476,14 +492,16 @@ static int p9_fd_rx_start(struct p9_fd_conn *conn)
 
 /* An Rflush arrived: the request it flushed gets no reply any more, so
  * stop waiting for it (its tag may be reused once the client releases
- * it).  The client completes the flushed request itself.
+ * it).  The client completes the flushed request itself.  Any other
+ * answer to a Tflush (an error, which 9P does not allow) ends nothing:
+ * the flushed request's own reply may still come, and is taken.
  */
 static void p9_fd_flushed(struct p9_fd_conn *conn, struct p9_req *freq)
 {
 	struct p9_req *old = freq->flushed;
 	LIST_HEAD(reap);
 
-	if (freq->tc.type != P9_TFLUSH || !old)
+	if (freq->tc.type != P9_TFLUSH || !old || freq->rx[4] != P9_RFLUSH)
 		return;
 	spin_lock(&conn->lock);
 	if (p9_fd_find(conn, freq->tc.flush.oldtag) == old) {
@@ -500,8 +518,12 @@ static void p9_fd_rx_finish(struct p9_fd_conn *conn)
 	struct p9_req *req = conn->rx.req;
 	u32 size = conn->rx.size;
 
-	p9_fd_flushed(conn, req);
-	p9_client_cb(conn->clnt, req, 0, size);
+	if (conn->rx.discard) {
+		p9_client_cb(conn->clnt, req, -EIO, 0);
+	} else {
+		p9_fd_flushed(conn, req);
+		p9_client_cb(conn->clnt, req, 0, size);
+	}
 	p9_fd_rx_drop(conn);
 }
 
@@ -518,6 +540,8 @@ static void p9_fd_rx_work(struct work_struct *work)
 	int err;
 
 	for (;;) {
+		if (READ_ONCE(conn->unhooked))
+			p9_fd_fail(conn, -ENOTCONN, true);
 		if (READ_ONCE(conn->err)) {
 			p9_fd_rx_drop(conn);
 			return;
@@ -527,6 +551,11 @@ static void p9_fd_rx_work(struct work_struct *work)
 			p9_fd_iter(&it, ITER_DEST, &kv, NULL, NULL,
 				   conn->rx.hdr, P9_HDRSZ, conn->rx.got,
 				   P9_HDRSZ);
+		else if (conn->rx.discard)
+			p9_fd_iter(&it, ITER_DEST, &kv, NULL, NULL,
+				   conn->rx.scratch, sizeof(conn->rx.scratch),
+				   0, min_t(size_t, sizeof(conn->rx.scratch),
+					    conn->rx.size - conn->rx.got));
 		else
 			p9_fd_iter(&it, ITER_DEST, &kv, bv, req, req->rx,
 				   p9_fd_rx_contig(req), conn->rx.got,
@@ -571,6 +600,20 @@ static int p9_fd_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
 	__poll_t mask = key_to_poll(key);
 	struct p9_fd_conn *conn = hook->conn;
 
+	if (mask & POLLFREE) {
+		/* The queue is about to be freed (we hold its lock, it is
+		 * freed after an RCU grace period): leave it, and since no
+		 * wake-up can come any more, end the connection.
+		 */
+		list_del_init(&wait->entry);
+		/* Release: the entry is off the queue before @head reads
+		 * NULL (pairs with the acquire in p9_fd_unhook()).
+		 */
+		smp_store_release(&hook->head, NULL);
+		WRITE_ONCE(conn->unhooked, true);
+		queue_work(p9_fd_wq, &conn->rx_work);
+		return 0;
+	}
 	if (!mask || (mask & (EPOLLIN | EPOLLRDNORM | EPOLLERR | EPOLLHUP |
 			      EPOLLRDHUP)))
 		queue_work(p9_fd_wq, &conn->rx_work);
@@ -597,12 +640,22 @@ static void p9_fd_hook_in(struct file *file, wait_queue_head_t *head,
 	add_wait_queue(head, &hook->wait);
 }
 
+/* Leave every wait queue; one that went away (POLLFREE) left us first,
+ * and RCU keeps it readable while we look.
+ */
 static void p9_fd_unhook(struct p9_fd_conn *conn)
 {
+	wait_queue_head_t *head;
+
 	while (conn->nhooks) {
 		struct p9_fd_hook *hook = &conn->hooks[--conn->nhooks];
 
-		remove_wait_queue(hook->head, &hook->wait);
+		rcu_read_lock();
+		/* Acquire: NULL means p9_fd_wake() took the entry off. */
+		head = smp_load_acquire(&hook->head);
+		if (head)
+			remove_wait_queue(head, &hook->wait);
+		rcu_read_unlock();
 	}
 }
 
@@ -685,14 +738,21 @@ static void p9_fd_close(struct p9_client *clnt)
 
 /* Make @file usable without blocking: sockets get MSG_DONTWAIT per call,
  * anything else must be switched to O_NONBLOCK (the descriptor is the
- * mount's from now on) and must be pollable.
+ * mount's from now on) and must be pollable.  Only sockets, pipes (and
+ * FIFOs) and character devices (ttys) are taken: files such as signalfd
+ * poll a wait queue of the process that made them, which dies with it
+ * while the mount would still be hooked into it.
  */
 static int p9_fd_prepare(struct file *file)
 {
+	umode_t mode = file_inode(file)->i_mode;
+
 	if (sock_from_file(file))
 		return 0;
-	if (!file_can_poll(file))
+	if ((!S_ISFIFO(mode) && !S_ISCHR(mode)) || !file_can_poll(file)) {
+		pr_err("rfdno/wfdno: not a socket, pipe or character device\n");
 		return -EINVAL;
+	}
 	spin_lock(&file->f_lock);
 	file->f_flags |= O_NONBLOCK;
 	spin_unlock(&file->f_lock);

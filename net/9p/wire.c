@@ -570,18 +570,21 @@ EXPORT_SYMBOL_GPL(p9_encode);
  *
  * For a zero-copy Twrite (data NULL) this is the part in the buffer only.
  *
- * Return: the exact number of bytes p9_encode() writes for @t, or 0 if
- * p9_encode() would refuse @t for any reason other than a short buffer.
+ * Return: the exact number of bytes p9_encode() writes for @t, or the
+ * negative errno p9_encode() would refuse @t with for any reason other
+ * than a short buffer.
  */
-size_t p9_encoded_size(const struct p9_tmsg *t, enum p9_dialect d)
+ssize_t p9_encoded_size(const struct p9_tmsg *t, enum p9_dialect d)
 {
 	struct p9_wr count = { };
+	int ret;
 
-	if (p9_tmsg_check(t, d))
-		return 0;
+	ret = p9_tmsg_check(t, d);
+	if (ret)
+		return ret;
 	p9_wmsg(&count, t, d, 0);
 	if (count.err)
-		return 0;
+		return count.err;
 	return count.pos;
 }
 EXPORT_SYMBOL_GPL(p9_encoded_size);

@@ -62,6 +62,9 @@
  * @flushed: for a Tflush, the request it flushes (a reference is held);
  *	a transport may read it until it calls p9_client_cb() for the Tflush
  * @fid: the fid the request is about, if fenced (a reference is held)
+ * @newfid: for Tattach, Tauth or a first Twalk step sent with
+ *	p9_rpc_newfid(): the fid it creates, which the request owns once
+ *	its waiter gave up (the caller's reference passes to it)
  * @done: completed once for a waiting caller
  * @work: runs asynchronous completion in process context
  * @start: submission time, for latency statistics
@@ -93,6 +96,7 @@ struct p9_req {
 	void (*done_fn)(struct p9_req *req);
 	struct p9_req *flushed;
 	struct p9_fid *fid;
+	struct p9_fid *newfid;
 	struct completion done;
 	struct work_struct work;
 	ktime_t start;

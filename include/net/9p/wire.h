@@ -286,7 +286,7 @@ struct p9_rmsg {
 int p9_encode(const struct p9_tmsg *t, enum p9_dialect d, u8 *buf,
 	      size_t cap, size_t *lenp);
 /* The exact encoded length (in-buffer part only for zero-copy Twrite). */
-size_t p9_encoded_size(const struct p9_tmsg *t, enum p9_dialect d);
+ssize_t p9_encoded_size(const struct p9_tmsg *t, enum p9_dialect d);
 /*
  * An upper bound on the reply to @t (including an error reply) when the
  * negotiated msize is @msize; used to size receive buffers to need.

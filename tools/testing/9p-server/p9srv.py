@@ -11,6 +11,21 @@ stuck in flight for flush tests.  The first Tread of each fid of a file
 whose name starts with "late" is answered --late seconds after it came
 (before the Rflush if a Tflush comes first, as 9P allows): the way to
 have a reply land just as a client with a request timeout gives up.
+The same holds for the first Twalk to a name starting with "latewalk"
+(the new fid is created when the Twalk comes) and for the first Tattach
+of an aname starting with "late".  The first Tremove of each fid of a
+file whose name starts with "hold" is held, not performed, until
+flushed.
+A Twalk to a name starting with "longerr" fails with an Rerror of 3000
+bytes of text (9P2000 and 9P2000.u; in 9P2000.L it is walked as usual).
+Files whose name starts with "short" cannot take bytes 96 KiB to 128 KiB
+(a hole on a full disk): a Twrite that reaches into that range writes
+and reports the bytes before it, one that starts in it fails with
+ENOSPC, one past it is written.
+
+Fids: a Tattach, Tauth or Twalk whose newfid is in use is refused and
+counted; with --stats FILE each connection appends, when it ends, a line
+"fids N inuse M": N fids the client left behind, M such refusals.
 
 Fault modes (--fault MODE, --after N messages answered normally first):
   drop      close the connection half way through a reply
@@ -25,6 +40,8 @@ Fault modes (--fault MODE, --after N messages answered normally first):
   noflush   never answer Tflush
   dirloop   every Rreaddir entry carries the offset it was asked for, so
             a client that resumes from it reads the same entries forever
+  flusherr  answer Tflush with an error (which 9P does not allow), then
+            send the reply of the flushed request if it has one ("late")
 Only T-messages after the session is attached count, so the mount itself
 succeeds: N counts messages after Rattach.
 """
@@ -43,6 +60,7 @@ import threading
 import time
 
 MAX_MSIZE = 1 << 20
+SHORT_START, SHORT_END = 96 << 10, 128 << 10  # "short" files' full range
 
 TLERROR, RLERROR = 6, 7
 TSTATFS, TLOPEN, TLCREATE, TSYMLINK, TMKNOD = 8, 12, 14, 16, 18
@@ -127,6 +145,7 @@ class Fid:
         self.dirblob = None     # 9P2000(.u) directory reads
         self.dirents = None     # 9P2000.L readdir
         self.was_late = False   # "late" files: first Tread answered late
+        self.was_held = False   # "hold" files: first Tremove held
 
 
 class Conn:
@@ -143,6 +162,8 @@ class Conn:
         self.batch = None       # --reorder: replies held back
         self.late = {}          # tag -> (timer, reply): "late" files
         self.wlock = threading.Lock()   # late replies come from timers
+        self.inuse = 0          # newfids refused because in use
+        self.late_names = set()  # "latewalk" names / anames answered late
 
     # ---- wire ----
 
@@ -279,6 +300,10 @@ class Conn:
                 if f.fd is not None:
                     os.close(f.fd)
             self.sock.close()
+            if self.srv.args.stats:
+                with open(self.srv.args.stats, "a") as f:
+                    f.write("fids %d inuse %d\n" %
+                            (len(self.fids), self.inuse))
 
     def dispatch(self, mtype, tag, body):
         args = self.srv.args
@@ -287,6 +312,11 @@ class Conn:
                 return
             old = struct.unpack_from("<H", body)[0] if len(body) >= 2 else 0
             self.held.pop(old, None)
+            if args.fault == "flusherr":
+                self.log("answering Tflush of tag %d with an error" % old)
+                self.error(tag, errno.EINVAL)
+                self.send_late(old)
+                return
             self.send_late(old)     # the answer may precede the Rflush
             self.reply(tag, TFLUSH + 1, b"")
             return
@@ -325,9 +355,15 @@ class Conn:
             raise P9Error(errno.EBADF)
         return f
 
-    def newfid(self, n, path):
+    def fid_free(self, n):
+        """Refuse (and count) a newfid the client did not clunk."""
         if n in self.fids:
+            self.inuse += 1
+            self.log("newfid %d is in use" % n)
             raise P9Error(errno.EBADF)
+
+    def newfid(self, n, path):
+        self.fid_free(n)
         self.fids[n] = Fid(path)
         return self.fids[n]
 
@@ -433,10 +469,15 @@ def h_auth(c, d, tag):
 
 
 def h_attach(c, d, tag):
-    fid, _afid, _uname, _aname = d.take("<I"), d.take("<I"), d.s(), d.s()
+    fid, _afid, _uname, aname = d.take("<I"), d.take("<I"), d.s(), d.s()
     f = c.newfid(fid, c.srv.root)
     c.attached = True
-    return qid_of(lstat_or_err(f.path))
+    q = qid_of(lstat_or_err(f.path))
+    if aname.startswith("late") and "attach" not in c.late_names:
+        c.late_names.add("attach")
+        c.hold_late(tag, TATTACH + 1, q)
+        return None
+    return q
 
 
 def h_walk(c, d, tag):
@@ -445,8 +486,12 @@ def h_walk(c, d, tag):
     if n > 16:
         raise P9Error(errno.EINVAL)
     names = [d.s() for _ in range(n)]
-    if newfid != fid and newfid in c.fids:
-        raise P9Error(errno.EBADF)
+    if newfid != fid:
+        c.fid_free(newfid)
+    if c.dialect != DOTL and names and names[-1].startswith("longerr"):
+        c.reply(tag, RERROR, es("x" * 3000) + (
+            struct.pack("<I", errno.ENOENT) if c.dialect == DOTU else b""))
+        return None
     path, qids = f.path, []
     for name in names:
         if "/" in name or not name:
@@ -472,7 +517,13 @@ def h_walk(c, d, tag):
             f.path = path
         else:
             c.fids[newfid] = Fid(path)
-    return struct.pack("<H", len(qids)) + b"".join(qids)
+    r = struct.pack("<H", len(qids)) + b"".join(qids)
+    if names and names[-1].startswith("latewalk") and \
+            names[-1] not in c.late_names:
+        c.late_names.add(names[-1])
+        c.hold_late(tag, TWALK + 1, r)
+        return None
+    return r
 
 
 def h_open(c, d, tag):
@@ -574,6 +625,13 @@ def h_write(c, d, tag):
     if os.path.basename(f.path).startswith("block"):
         c.held[tag] = True
         return None
+    if os.path.basename(f.path).startswith("short") and \
+            off < SHORT_END and off + len(data) > SHORT_START:
+        if off >= SHORT_START:
+            raise P9Error(errno.ENOSPC)
+        c.log("short Twrite: %d of %d bytes" % (SHORT_START - off,
+                                                len(data)))
+        data = data[:SHORT_START - off]
     return struct.pack("<I", os.pwrite(f.fd, data, off))
 
 
@@ -590,6 +648,10 @@ def h_clunk(c, d, tag):
 def h_remove(c, d, tag):
     fid = d.take("<I")
     f = c.fid(fid)
+    if os.path.basename(f.path).startswith("hold") and not f.was_held:
+        f.was_held = True
+        c.held[tag] = True
+        return None
     h_clunk(c, Dec(struct.pack("<I", fid)), tag)
     if f.path == c.srv.root:
         raise P9Error(errno.EBUSY)
@@ -854,7 +916,7 @@ def main():
     ap.add_argument("--fault", default="none",
                     choices=["none", "drop", "stall", "badtag", "bigsize",
                              "trunc", "garbage", "errstorm", "noflush",
-                             "fat", "dirloop"])
+                             "fat", "dirloop", "flusherr"])
     ap.add_argument("--after", type=int, default=0,
                     help="messages answered normally after Rattach before"
                     " the fault")
@@ -867,6 +929,9 @@ def main():
                     help="seconds before the first Tread of a fid of a"
                     " \"late\" file is answered")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stats", metavar="FILE",
+                    help="append \"fids N inuse M\" here as each"
+                    " connection ends")
     ap.add_argument("--once", action="store_true",
                     help="serve one connection, then exit")
     ap.add_argument("--ready", metavar="FILE",

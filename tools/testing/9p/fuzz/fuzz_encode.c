@@ -76,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_src s;
 	struct p9_tmsg t;
 	enum p9_dialect d;
-	size_t len = 0, len2, est;
+	size_t len = 0, len2;
+	ssize_t est;
 	unsigned int i;
 	u32 wire;
 	int ret;
@@ -222,14 +223,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	est = p9_encoded_size(&t, d);
 	ret = p9_encode(&t, d, out, sizeof(out), &len);
 	if (ret) {
-		if (est || (ret != -EINVAL && ret != -EOPNOTSUPP &&
+		if (est != ret || (ret != -EINVAL && ret != -EOPNOTSUPP &&
 			    ret != -ENAMETOOLONG && ret != -EMSGSIZE))
 			abort();
 		if (ret == -EMSGSIZE && t.type != P9_TWRITE)
 			abort();
 		return 0;
 	}
-	if (est != len || len < P9_HDRSZ || out[4] != t.type ||
+	if (est != (ssize_t)len || len < P9_HDRSZ || out[4] != t.type ||
 	    (u16)(out[5] | out[6] << 8) != t.tag)
 		abort();
 	wire = fz_le32(out);

@@ -30,7 +30,7 @@ static void test_all_types(void)
 			if (!p9t_exists(t.type, d)) {
 				ret = enc(&t, d, sizeof(got), &len);
 				tap_ok(ret == -EOPNOTSUPP &&
-				       !p9_encoded_size(&t, d) &&
+				       p9_encoded_size(&t, d) == -EOPNOTSUPP &&
 				       !p9_reply_max(&t, d, 8192),
 				       "%s refused in %s", p9t_name(t.type),
 				       p9t_dname(d));
@@ -49,7 +49,8 @@ static void test_all_types(void)
 			}
 			tap_ok(ret == 0 && len == wlen &&
 			       !memcmp(got, want, wlen) &&
-			       p9_encoded_size(&t, d) == wlen && short_ok,
+			       p9_encoded_size(&t, d) == (ssize_t)wlen &&
+			       short_ok,
 			       "%s encodes in %s (%zu bytes)",
 			       p9t_name(t.type), p9t_dname(d), wlen);
 		}
@@ -83,7 +84,7 @@ static void test_twrite_zero_copy(void)
 	       "zero-copy Twrite of U32_MAX - 23 bytes: size U32_MAX");
 	t.write.count = U32_MAX - 22;
 	ret = enc(&t, P9_DOTL, sizeof(got), &len);
-	tap_ok(ret == -EMSGSIZE && !p9_encoded_size(&t, P9_DOTL),
+	tap_ok(ret == -EMSGSIZE && p9_encoded_size(&t, P9_DOTL) == -EMSGSIZE,
 	       "zero-copy Twrite beyond U32_MAX refused");
 }
 
@@ -111,7 +112,7 @@ static void test_walk_limits(void)
 
 	t.walk.nwname = P9_MAXWELEM + 1;
 	ret = enc(&t, P9_LEGACY, sizeof(got), &len);
-	tap_ok(ret == -EINVAL && !p9_encoded_size(&t, P9_LEGACY),
+	tap_ok(ret == -EINVAL && p9_encoded_size(&t, P9_LEGACY) == -EINVAL,
 	       "Twalk with nwname 17 refused (-EINVAL)");
 	t.walk.nwname = U16_MAX;
 	ret = enc(&t, P9_DOTL, sizeof(got), &len);
@@ -132,12 +133,13 @@ static void test_strings(void)
 	ret = enc(&t, P9_DOTL, sizeof(got), &len);
 	tap_ok(ret == 0 && len == 7 + 4 + 2 + U16_MAX + 12 &&
 	       got[11] == 0xff && got[12] == 0xff &&
-	       p9_encoded_size(&t, P9_DOTL) == len,
+	       p9_encoded_size(&t, P9_DOTL) == (ssize_t)len,
 	       "string of U16_MAX bytes encodes");
 
 	t.lcreate.name.len = U16_MAX + 1;
 	ret = enc(&t, P9_DOTL, sizeof(got), &len);
-	tap_ok(ret == -ENAMETOOLONG && !p9_encoded_size(&t, P9_DOTL),
+	tap_ok(ret == -ENAMETOOLONG &&
+	       p9_encoded_size(&t, P9_DOTL) == -ENAMETOOLONG,
 	       "string of U16_MAX + 1 bytes refused (-ENAMETOOLONG)");
 
 	t.lcreate.name.s = "a\0b";
@@ -169,7 +171,8 @@ static void test_strings(void)
 	       "Twstat with the largest stat: n 65535, size 65533");
 	t.wstat.stat.name.len++;
 	ret = enc(&t, P9_LEGACY, sizeof(got), &len);
-	tap_ok(ret == -ENAMETOOLONG && !p9_encoded_size(&t, P9_LEGACY),
+	tap_ok(ret == -ENAMETOOLONG &&
+	       p9_encoded_size(&t, P9_LEGACY) == -ENAMETOOLONG,
 	       "Twstat whose stat exceeds 65535 bytes refused");
 }
 
@@ -188,15 +191,15 @@ static void test_bad_types(void)
 		t.type = bad[i];
 		if (enc(&t, P9_DOTL, sizeof(got), &len) != -EINVAL ||
 		    enc(&t, P9_LEGACY, sizeof(got), &len) != -EINVAL ||
-		    p9_encoded_size(&t, P9_DOTL) || p9_reply_max(&t, P9_DOTL,
-								 8192))
+		    p9_encoded_size(&t, P9_DOTL) != -EINVAL ||
+		    p9_reply_max(&t, P9_DOTL, 8192))
 			ok = false;
 	}
 	tap_ok(ok, "non-T types refused (-EINVAL)");
 
 	p9t_sample_t(P9_TCLUNK, &t);
 	tap_ok(enc(&t, (enum p9_dialect)3, sizeof(got), &len) == -EINVAL &&
-	       !p9_encoded_size(&t, (enum p9_dialect)3) &&
+	       p9_encoded_size(&t, (enum p9_dialect)3) == -EINVAL &&
 	       !p9_reply_max(&t, (enum p9_dialect)3, 8192),
 	       "unknown dialect refused (-EINVAL)");
 }

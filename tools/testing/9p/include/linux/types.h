@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>	/* ssize_t */
 
 typedef __u8 u8;
 typedef __u16 u16;
