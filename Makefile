@@ -8,8 +8,10 @@
 #   make run        boot a guest whose root is served by v9fs-ng
 #   make check      every test (user space and guest)
 
-KVER ?= $(shell $(CURDIR)/scripts/kver.sh)
-KDIR ?= /lib/modules/$(KVER)/build
+# KVER: a release, or a series (6.1, 6.12: its newest installed release)
+KVER ?= 6.1
+KREL := $(or $(shell $(CURDIR)/scripts/kver.sh $(KVER) 2>/dev/null),$(KVER))
+KDIR ?= /lib/modules/$(KREL)/build
 
 .PHONY: all modules clean setup check run unit bench
 
