@@ -76,6 +76,7 @@ scripts/setup.sh --quiet || exit 1
 # KVER (a release or a series: make bench KVER=6.12) picks the guests'
 # kernel, whose own 9p client is then the kernel-* rows; v9fs-ng is built
 # for it (scripts/ngbuild.sh: in the tree for 6.1, in build/k$KVER else)
+KVER_ARG=${KVER:-}
 KVER=$(scripts/kver.sh "${KVER:-6.1}") || exit 1
 export KVER
 scripts/ngbuild.sh "$KVER" >/dev/null || say "warning: the build failed: benchmarking the modules already built"
@@ -148,7 +149,7 @@ run_guest() {
 	echo "workloads=$WORKLOADS"
 	echo "others=$OTHERS"
 	echo "host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r); guest kernel $KVER"
-	echo "command: make bench$(env | grep -E '^(BENCH_[A-Z_]*|KVER)=.' | sort | sed -E 's/^([^=]*)=(.* .*)$/\1="\2"/; s/^/ /' | tr -d '\n')"
+	echo "command: make bench${KVER_ARG:+ KVER=$KVER_ARG}$(env | grep -E '^BENCH_[A-Z_]*=.' | sort | sed -E 's/^([^=]*)=(.* .*)$/\1="\2"/; s/^/ /' | tr -d '\n')"
 } >"$OUT/raw/params.txt"
 : >"$OUT/raw/results.txt"
 start=$SECONDS
