@@ -8,8 +8,10 @@
 #   make run        boot a guest whose root is served by v9fs-ng
 #   make check      every test (user space and guest)
 
-KVER ?= $(shell $(CURDIR)/scripts/kver.sh)
-KDIR ?= /lib/modules/$(KVER)/build
+# KVER: a release, or a series (6.1, 6.12: its newest installed release)
+KVER ?= 6.1
+KREL := $(or $(shell $(CURDIR)/scripts/kver.sh $(KVER) 2>/dev/null),$(KVER))
+KDIR ?= /lib/modules/$(KREL)/build
 
 .PHONY: all modules clean setup check run unit bench
 
@@ -39,12 +41,13 @@ bench:
 #   make selftests     build the VFS selftests into build/selftests/9p
 #   make check-guest   only the guest tests of make check
 #   make check-build   only the W=1, sparse and unit steps of make check
+#   make check-all     make check with every suites.conf line on 6.12 too
 #   make check-debug   the guest suite on the debug kernel (KASAN, lockdep,
 #                      kmemleak, fault injection): slow, not in make check
 #   make checkpatch    scripts/checkpatch.pl (of linux-source-6.1) on our code
 #   make shell         a throw-away guest (host / read-only, v9fs-ng's
 #                      modules installed): MODS=kernel for Linux's own
-.PHONY: selftests check-guest check-build check-debug checkpatch shell
+.PHONY: selftests check-guest check-build check-all check-debug checkpatch shell
 #   make dkms-src      build/dkms/v9fs-ng-VERSION: the sources for dkms add
 #   make dkms-deb      build/dkms/v9fs-ng-dkms_VERSION_all.deb (README: Install)
 .PHONY: dkms-src dkms-deb
@@ -60,7 +63,10 @@ selftests:
 	$(MAKE) -C tools/testing/selftests/filesystems/9p OUTPUT=$(CURDIR)/build/selftests/9p
 
 check-guest:
-	CHECK_ONLY='modload oops-harness suite:* run-kernel run-ng' scripts/check.sh
+	CHECK_ONLY='modload oops-harness suite:* run-kernel run-ng modload@6.12 run-ng@6.12' scripts/check.sh
+
+check-all:
+	CHECK_612_SUITE='*' CHECK_612_STEPS='modload virtio fd suites run_kernel run_ng' scripts/check.sh
 
 check-build:
 	CHECK_ONLY='build-W1 sparse unit selftests-build' scripts/check.sh

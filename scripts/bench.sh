@@ -11,7 +11,7 @@
 # (the project's file system). Workloads: tools/testing/bench/guest-bench.sh.
 # Results: results/bench-DATE/ (bench.md, bench.csv, bench.png, raw/).
 #
-# Usage: make bench [BENCH_QUICK=1] [BENCH_...=...]
+# Usage: make bench [KVER=6.1|6.12|RELEASE] [BENCH_QUICK=1] [BENCH_...=...]
 # Environment (defaults; BENCH_QUICK=1 defaults in brackets):
 #   BENCH_RUNS=3 [1]           runs of everything; figures: median, min, max
 #   BENCH_SIZE_MB=128 [64]     fio file size (MiB)
@@ -73,7 +73,13 @@ MEM=$((2 * SIZE + 768 > 1024 ? 2 * SIZE + 768 : 1024))M
 
 say() { echo "bench: $*" >&2; }
 scripts/setup.sh --quiet || exit 1
-make -s modules >/dev/null 2>&1 || say "warning: make modules failed: benchmarking the modules already built"
+# KVER (a release or a series: make bench KVER=6.12) picks the guests'
+# kernel, whose own 9p client is then the kernel-* rows; v9fs-ng is built
+# for it (scripts/ngbuild.sh: in the tree for 6.1, in build/k$KVER else)
+KVER_ARG=${KVER:-}
+KVER=$(scripts/kver.sh "${KVER:-6.1}") || exit 1
+export KVER
+scripts/ngbuild.sh "$KVER" >/dev/null || say "warning: the build failed: benchmarking the modules already built"
 mkdir -p "$OUT/raw" build/bench/cache "$WORK"
 OUT=$(readlink -f "$OUT")
 
@@ -142,8 +148,8 @@ run_guest() {
 	echo "dbench_t=$DBENCH_T postmark_n=$PM_N bonnie_mb=$BONNIE bonnie_n=$BONNIE_N mem=$MEM tar=$TAR ($(tar -tf "$TAR" | wc -l) entries)"
 	echo "workloads=$WORKLOADS"
 	echo "others=$OTHERS"
-	echo "host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r); guest kernel $(scripts/kver.sh)"
-	echo "command: make bench$(env | grep '^BENCH_[A-Z_]*=.' | sort | sed -E 's/^([^=]*)=(.* .*)$/\1="\2"/; s/^/ /' | tr -d '\n')"
+	echo "host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r); guest kernel $KVER"
+	echo "command: make bench${KVER_ARG:+ KVER=$KVER_ARG}$(env | grep -E '^BENCH_[A-Z_]*=.' | sort | sed -E 's/^([^=]*)=(.* .*)$/\1="\2"/; s/^/ /' | tr -d '\n')"
 } >"$OUT/raw/params.txt"
 : >"$OUT/raw/results.txt"
 start=$SECONDS

@@ -28,6 +28,13 @@
 #     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
 #     run-kernel   make run's root-on-9p boot with the kernel's modules
 #     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
+#   on the newest 6.12 kernel (scripts/kver.sh 6.12; v9fs-ng built in
+#   build/kRELEASE by scripts/ngbuild.sh):
+#     build-W1@6.12, sparse@6.12   the two build steps for 6.12
+#     modload@6.12, virtio@6.12, fd@6.12, run-ng@6.12   as on 6.1
+#     suite:kernel@6.12  the kernel line of suites.conf, 6.12's own 9p
+#     suite:ng@6.12      the ng lines CHECK_612_SUITE names (a subset;
+#                  make check-all: all, with run-kernel@6.12 too)
 #     dkms         make dkms-deb's package installed on the host (dpkg -i,
 #                  dkms) for each 6.1 and 6.12 kernel, a guest of each
 #                  loading its modules (vm-run --mods host), then removed
@@ -45,6 +52,9 @@
 # SUITE_SPLIT=1 boots once per line of suites.conf (steps suite:MODS/N);
 # RDMA_MODS, the rdma step's clients ("ng kernel");
 # VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the issue's size);
+# CHECK_612_SUITE, globs over MODS:VERSION:CACHE of suites.conf lines
+# run on 6.12 ('*': all); CHECK_612_STEPS, the guest steps run on 6.12
+# (modload virtio fd suites run_ng; also run_kernel);
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
 # V9FS_KERNEL=debug boots every guest on the debug kernel (vm-run
@@ -78,6 +88,9 @@ SUITE_BOOT_TESTS=${SUITE_BOOT_TESTS:-36}
 [[ $SUITE_BOOT_TESTS =~ ^[1-9][0-9]*$ ]] || { echo "SUITE_BOOT_TESTS must be a positive integer" >&2; exit 2; }
 RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-1}
 CHECK_ONLY=${CHECK_ONLY:-}
+# the 6.12 part: its suites.conf lines and guest steps (see there)
+CHECK_612_SUITE=${CHECK_612_SUITE:-kernel:* ng:9p2000.L:none ng:9p2000.L:mmap ng:9p2000.L:readahead}
+CHECK_612_STEPS=${CHECK_612_STEPS:-modload virtio fd suites run_ng}
 
 npass=0 nfail=0 nskip=0
 failed=()
@@ -102,7 +115,16 @@ want() {
 	return 1
 }
 want_suites() {
-	[[ -z $CHECK_ONLY || " $CHECK_ONLY" == *" suite"* ]]
+	[[ -z $CHECK_ONLY || " $CHECK_ONLY" == *" suite"* || " $CHECK_ONLY" == *" *"* ]]
+}
+# any step on 6.12 (named STEP@6.12) wanted?
+want_612() {
+	local g
+	[[ -z $CHECK_ONLY ]] && return 0
+	for g in $CHECK_ONLY; do
+		[[ $g == *@* || $g == \** ]] && return 0
+	done
+	return 1
 }
 
 # ktap_results PREFIX FILE: record every top-level KTAP/TAP result line
@@ -304,24 +326,34 @@ fi
 
 want selftests-build && took selftests-build
 
+# ---- guest steps that run on both kernels -------------------------------------------
+# step_modload, step_virtio, step_fd, step_suites, step_run_kernel and
+# step_run_ng run on the kernel $KVER: first on 6.1 (KS and KF empty),
+# then again on 6.12 (the "6.12" part below: KVER is the 6.12 release,
+# KS=@6.12 suffixes the step and result names, KF=-6.12 the log and
+# scratch names, kbuilt says whether v9fs-ng built for that kernel).
+KS='' KF='' kbuilt=0
+
 # ---- guest: v9fs-ng's modules load, are ours, and unload -------------------------------
-if want modload; then
-	if [[ $built == 1 ]]; then
-		out=$RES/modload.out
-		"$VMRUN" --mods ng --name "$LP-modload" --timeout 300 --quiet \
+step_modload() {
+	local n=modload$KS out=$RES/modload$KF.out rc
+	want "$n" || return 0
+	if [[ $kbuilt == 1 ]]; then
+		"$VMRUN" --mods ng --name "$LP-modload$KF" --timeout 300 --quiet \
 			--cmd tools/testing/vm/tests/modload.sh >"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results modload "$out"
-		if ! guest_verdict modload "$rc" "$LOGS/$LP-modload.log"; then
+		ktap_results "$n" "$out"
+		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-modload$KF.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail modload "exit $rc: see $out"
+				record fail "$n" "exit $rc: see $out"
 			fi
 		fi
 	else
-		record fail modload "not run: the build failed"
+		record fail "$n" "not run: the build failed"
 	fi
-fi
-
-want modload && took modload
+	took "$n"
+}
+kbuilt=$built
+step_modload
 
 # ---- guest: the harness notices a kernel oops ------------------------------------------
 if want oops-harness; then
@@ -405,28 +437,28 @@ want kclient && took kclient
 # reading and writing with every byte checked, a big file (VIRTIO_BIG_MIB,
 # 512 MiB) at both msizes, and the PCI device of its own share removed
 # under a busy mount.
-if want virtio; then
-	out=$RES/virtio.out
-	if [[ $built == 1 ]]; then
-		vdir=$RES/virtio-share
+step_virtio() {
+	local n=virtio$KS out=$RES/virtio$KF.out vdir=$RES/virtio-share$KF rc
+	want "$n" || return 0
+	if [[ $kbuilt == 1 ]]; then
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
-		"$VMRUN" --mods ng --name "$LP-virtio" --timeout 900 --quiet \
+		"$VMRUN" --mods ng --name "$LP-virtio$KF" --timeout 900 --quiet \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
 			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
 			>"$out" 2>&1 && rc=0 || rc=$?
 		rm -rf "$vdir"
-		ktap_results virtio "$out"
-		if ! guest_verdict virtio "$rc" "$LOGS/$LP-virtio.log"; then
+		ktap_results "$n" "$out"
+		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-virtio$KF.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail virtio "exit $rc: see $out"
+				record fail "$n" "exit $rc: see $out"
 			fi
 		fi
 	else
-		record fail virtio "not run: the build failed"
+		record fail "$n" "not run: the build failed"
 	fi
-fi
-
-want virtio && took virtio
+	took "$n"
+}
+step_virtio
 
 # ---- guest: the fd, tcp and unix transports --------------------------------------------
 # tools/testing/9p-server/guest-tests.sh: our client over tcp, unix and
@@ -438,8 +470,9 @@ want virtio && took virtio
 # that stops acknowledging (tcp_timeout).
 FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_overlay_upper.sh,t_tmpfile,t_rename2,t_copy,t_handle}
 FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
-if want fd; then
-	out=$RES/fd.out
+step_fd() {
+	local n=fd$KS out=$RES/fd$KF.out fdtmo rc
+	want "$n" || return 0
 	if [[ $selftests_built != 1 ]] &&
 		flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" \
 			>"$LOGS/check-fd-selftests.log" 2>&1; then
@@ -448,22 +481,22 @@ if want fd; then
 	# three debug guests on two cores took 6058 s of the 7200 s (x4) limit
 	fdtmo=1800
 	[[ $V9FS_KERNEL == debug ]] && fdtmo=2700
-	if [[ $built == 1 ]]; then
-		"$VMRUN" --mods ng --name "$LP-fd" --timeout "$fdtmo" --quiet \
+	if [[ $kbuilt == 1 ]]; then
+		"$VMRUN" --mods ng --name "$LP-fd$KF" --timeout "$fdtmo" --quiet \
 			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
 			>"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results fd "$out"
-		if ! guest_verdict fd "$rc" "$LOGS/$LP-fd.log"; then
+		ktap_results "$n" "$out"
+		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-fd$KF.log"; then
 			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail fd "exit $rc: see $out"
+				record fail "$n" "exit $rc: see $out"
 			fi
 		fi
 	else
-		record fail fd "not run: the build failed"
+		record fail "$n" "not run: the build failed"
 	fi
-fi
-
-want fd && took fd
+	took "$n"
+}
+step_fd
 
 # ---- guest: the selftests on plain 9P2000 ------------------------------------------------
 # tools/testing/9p-server/legacy-suite.sh: p9srv.py in the guest serves a
@@ -584,12 +617,12 @@ suite_boot() {
 	local conf out ntests timeout rc i version cache msize model tests opts cname dir
 	local shares=() small=()
 
-	tag=${tag//\//-}
+	tag=${tag//[\/@]/-}
 	conf=$RES/suite-$tag.conf
 	: >"$conf"
 	while read -r i version cache msize model tests opts; do
 		[[ -n ${i:-} ]] || continue
-		cname=$mods-$i-${version#9p}-$cache
+		cname=$mods$KF-$i-${version#9p}-$cache
 		dir=$RES/share-$cname
 		mkdir -p "$dir"
 		# OPTS word tmpfs=SIZE: the share is a tmpfs of SIZE (a full
@@ -624,7 +657,7 @@ suite_boot() {
 	for dir in "${small[@]}"; do
 		umount "$dir"
 	done
-	ktap_results "$mods" "$out"
+	ktap_results "$mods$KS" "$out"
 	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-suite-$tag.log"; then
 		if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
 			record fail "$name" "exit $rc: see $out"
@@ -675,24 +708,47 @@ suite_packed() {
 # suites.conf, step suite:MODS/N (N counts all lines from 0; CHECK_ONLY
 # suite:MODS still runs them all), so that no single boot of the slow
 # debug kernel has to hold every configuration of MODS.
-for mods in "${mods_order[@]}"; do
-	name=suite:$mods
-	if [[ $mods == ng && $built != 1 ]]; then
+step_suites() {
+	local mods name lines i rest t0 line key version cache g any=0 globs=()
+	read -r -a globs <<<"$CHECK_612_SUITE"
+	for mods in "${mods_order[@]}"; do
+	name=suite:$mods$KS
+	lines=${suite_lines[$mods]}
+	if [[ -n $KS ]]; then
+		# on 6.12 only the lines CHECK_612_SUITE names
+		lines=
+		while read -r line; do
+			[[ -n $line ]] || continue
+			read -r _ version cache _ <<<"$line"
+			key=$mods:$version:$cache
+			for g in "${globs[@]}"; do
+				# shellcheck disable=SC2053
+				if [[ $key == $g ]]; then
+					lines+=$line$'\n'
+					break
+				fi
+			done
+		done <<<"${suite_lines[$mods]}"
+		[[ -n $lines ]] || continue
+	fi
+	if [[ $mods == ng && $kbuilt != 1 ]]; then
 		want "$name" && record fail "$name" "not run: the build failed"
 		continue
 	fi
 	if [[ ${SUITE_SPLIT:-0} != 1 ]]; then
 		want "$name" || continue
+		any=1
 		if [[ $selftests_built != 1 ]]; then
 			record fail "$name" "not run: the selftests did not build"
 			continue
 		fi
-		suite_packed "$name" "$mods" "${suite_lines[$mods]}"
+		suite_packed "$name" "$mods" "$lines"
 		continue
 	fi
 	while read -r i rest; do
 		[[ -n ${i:-} ]] || continue
 		want "$name" || want "$name/$i" || continue
+		any=1
 		if [[ $selftests_built != 1 ]]; then
 			record fail "$name/$i" "not run: the selftests did not build"
 			continue
@@ -700,10 +756,11 @@ for mods in "${mods_order[@]}"; do
 		t0=$SECONDS
 		suite_boot "$name/$i" "$mods" "$i $rest"
 		echo "#   ($name/$i: $((SECONDS - t0))s)"
-	done <<<"${suite_lines[$mods]}"
-done
-
-want_suites && took suites
+	done <<<"$lines"
+	done
+	[[ $any == 0 ]] || took "suites$KS"
+}
+step_suites
 
 # ---- guest: make run's root-on-9p boot ---------------------------------------------
 # run-kernel proves the path (initramfs, -virtfs root, /mnt/host share)
@@ -711,46 +768,113 @@ want_suites && took suites
 # fail fast with "v9fs-ng: cannot mount root" (RUN_NG_MUST_BOOT=0).
 marker="v9fs-ng-run-ok-$$"
 probe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && test -f Makefile && echo $marker"
-if want run-kernel; then
-	out=$RES/run-kernel.out
-	MODS=kernel CMD="$probe" TIMEOUT=180 VM_LOG=$LOGS/$LP-run-kernel.log \
+step_run_kernel() {
+	local n=run-kernel$KS out=$RES/run-kernel$KF.out rc
+	want "$n" || return 0
+	MODS=kernel CMD="$probe" TIMEOUT=180 VM_LOG=$LOGS/$LP-run-kernel$KF.log \
 		"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
 	if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
-		record pass run-kernel
+		record pass "$n"
 	else
-		guest_verdict run-kernel "$rc" "$LOGS/$LP-run-kernel.log" ||
-			record fail run-kernel "exit $rc: see $out"
+		guest_verdict "$n" "$rc" "$LOGS/$LP-run-kernel$KF.log" ||
+			record fail "$n" "exit $rc: see $out"
 	fi
-fi
-want run-kernel && took run-kernel
-if want run-ng; then
-	out=$RES/run-ng.out
-	if [[ $built != 1 ]]; then
-		record fail run-ng "not run: the build failed"
+	took "$n"
+}
+step_run_kernel
+step_run_ng() {
+	local n=run-ng$KS out=$RES/run-ng$KF.out share=$RES/run-ng-share$KF t0 rc ngprobe
+	want "$n" || return 0
+	if [[ $kbuilt != 1 ]]; then
+		record fail "$n" "not run: the build failed"
 	else
 		t0=$(date +%s)
 		# root on v9fs-ng: gcc (from the 9p root) compiles a program on
 		# the 9p share, which then runs from there
-		share=$RES/run-ng-share
 		rm -rf "$share" && mkdir -p "$share"
 		printf '#include <stdio.h>\nint main(void) { puts("hello from v9fs-ng"); return 0; }\n' >"$share/hello.c"
 		ngprobe="grep -q ' / 9p ' /proc/mounts && grep -q ' /mnt/host 9p ' /proc/mounts && cd /mnt/host && gcc -O2 -o hello hello.c && ./hello | grep -qx 'hello from v9fs-ng' && echo $marker"
-		MODS=ng SHARE=$share CMD="$ngprobe" TIMEOUT=300 RUN_NO_BUILD=1 VM_LOG=$LOGS/$LP-run-ng.log \
+		MODS=ng SHARE=$share CMD="$ngprobe" TIMEOUT=300 RUN_NO_BUILD=1 VM_LOG=$LOGS/$LP-run-ng$KF.log \
 			"$PROJECT/scripts/run.sh" >"$out" 2>&1 && rc=0 || rc=$?
-		took=$(($(date +%s) - t0))
+		t0=$(($(date +%s) - t0))
 		if [[ $rc == 0 ]] && grep -qx "$marker" "$out"; then
-			record pass run-ng "root on v9fs-ng"
+			record pass "$n" "root on v9fs-ng"
 		elif [[ $RUN_NG_MUST_BOOT == 0 && $rc == 125 ]] &&
 			grep -q '^v9fs-ng: cannot mount root: ' "$out"; then
-			record pass run-ng "fails fast and cleanly (${took}s): $(grep -m1 '^v9fs-ng: cannot mount root: ' "$out" | cut -c1-100)"
+			record pass "$n" "fails fast and cleanly (${t0}s): $(grep -m1 '^v9fs-ng: cannot mount root: ' "$out" | cut -c1-100)"
 		else
-			guest_verdict run-ng "$rc" "$LOGS/$LP-run-ng.log" ||
-				record fail run-ng "exit $rc: see $out"
+			guest_verdict "$n" "$rc" "$LOGS/$LP-run-ng$KF.log" ||
+				record fail "$n" "exit $rc: see $out"
 		fi
 	fi
-fi
+	took "$n"
+}
+step_run_ng
 
-want run-ng && took run-ng
+# ---- the same guest steps on 6.12 ------------------------------------------------------
+# make check: modload, virtio, fd, run-ng and the suite lines that
+# CHECK_612_SUITE names (globs over MODS:VERSION:CACHE of suites.conf):
+# the kernel's own client in full (its 6.12 xfail list, KNOWN.md), and of
+# v9fs-ng's lines cache=none (the big line: every VFS operation,
+# locks, inotify, ACL-free xattrs, mount options), cache=mmap (POSIX ACLs
+# and their revocation, the idmap and ACL wrappers of fs/9p/compat.h,
+# shared mmap) and cache=readahead (the read path that is v9fs-ng's own
+# on 6.12 and the netfs library's on 6.1), each on the one 9p2000.L
+# line of that mode. The other ng lines (loose, writeback, fscache,
+# 9p2000.u and the ENOSPC lines) run there only in make check-all
+# (CHECK_612_SUITE='*', CHECK_612_STEPS with every step): make check's
+# time is kept under ~48 minutes on two cores. Step names end in @6.12
+# (CHECK_ONLY='*@6.12' runs them all), logs in -6.12.
+# CHECK_612_SUITE and CHECK_612_STEPS are set at the top.
+K612=
+# (the debug kernel of make check-debug is a 6.1: nothing here for it)
+if [[ $V9FS_KERNEL != debug ]] && { want 'build-W1@6.12' || want_612; }; then
+	if ! K612=$("$PROJECT/scripts/kver.sh" 6.12 2>"$RES/kver612.err"); then
+		record fail 'build-W1@6.12' "no 6.12 kernel: $(cat "$RES/kver612.err")"
+		K612=
+	fi
+fi
+if [[ -n $K612 ]]; then
+	KS=@6.12 KF=-6.12 kbuilt=0
+	# scripts/ngbuild.sh: build/k$K612, a copy of the sources, always W=1
+	log=$BUILD/k$K612.log
+	if "$PROJECT/scripts/ngbuild.sh" "$K612" >/dev/null 2>&1; then
+		kbuilt=1
+		if want 'build-W1@6.12'; then
+			diags=$(our_diagnostics "$log")
+			if [[ -z $diags ]]; then
+				record pass 'build-W1@6.12' "$K612"
+			else
+				echo "$diags" | head -n 20 | sed 's/^/  /'
+				record fail 'build-W1@6.12' "$(wc -l <<<"$diags") warnings: see $log"
+			fi
+		fi
+	else
+		tail -n 20 "$log" | sed 's/^/  /'
+		want 'build-W1@6.12' && record fail 'build-W1@6.12' "build failed: see $log"
+	fi
+	want 'build-W1@6.12' && took 'build-W1@6.12'
+	if want 'sparse@6.12'; then
+		if "$PROJECT/scripts/ngbuild.sh" "$K612" C=2 >/dev/null 2>&1; then
+			diags=$(our_diagnostics "$log")
+			if [[ -z $diags ]]; then
+				record pass 'sparse@6.12'
+			else
+				echo "$diags" | head -n 20 | sed 's/^/  /'
+				record fail 'sparse@6.12' "$(wc -l <<<"$diags") warnings: see $log"
+			fi
+		else
+			record fail 'sparse@6.12' "make C=2 failed: see $log"
+		fi
+		took 'sparse@6.12'
+	fi
+	saved_kver=$KVER
+	KVER=$K612
+	for st in $CHECK_612_STEPS; do
+		"step_$st"
+	done
+	KVER=$saved_kver KS='' KF='' kbuilt=$built
+fi
 
 # ---- guest (debug kernel only): fault injection ---------------------------------------
 # tools/testing/vm/tests/fault-inject.sh: mount, umount, I/O and metadata

@@ -10,6 +10,8 @@
 # and mounted on /mnt/host, the shell's (or CMD's) working directory.
 #
 # Environment:
+#   KVER=REL|SERIES  the guest's kernel (default the newest 6.1; 6.12:
+#                    the newest 6.12, with its own 9p for MODS=kernel)
 #   MODS=ng|kernel   whose 9p modules (default ng; kernel = Linux's own,
 #                    to compare, or to see the path work)
 #   CMD='...'        run this (bash -c) and exit with its status; without
@@ -45,7 +47,9 @@ case $MODS in ng | kernel) ;; *) echo "run.sh: MODS must be ng or kernel" >&2; e
 mkdir -p "$PROJECT/build/logs"
 if [[ $MODS == ng && -z ${RUN_NO_BUILD:-} ]]; then
 	blog=$PROJECT/build/logs/run-build.log
-	if ! make -C "$PROJECT" modules >"$blog" 2>&1; then
+	# KVER=6.12: built in build/k$KVER (scripts/ngbuild.sh), the tree's
+	# own objects stay those of the default 6.1
+	if ! "$PROJECT/scripts/ngbuild.sh" "${KVER:-6.1}" >"$blog" 2>&1; then
 		tail -n 20 "$blog" >&2
 		echo "run.sh: the build failed: see $blog" >&2
 		exit 1

@@ -32,15 +32,23 @@ ng_module_paths() {
 # Prepare (or reuse) the ng module tree; prints its directory. Each set
 # of .ko files gets its own directory, named by a hash of their names,
 # sizes and times, so a tree never changes under a guest still using it;
-# trees unused for a day are removed.
+# trees unused for a day are removed. $1: the tree the modules were
+# built in (scripts/ngbuild.sh --where $KVER); they must be built for
+# $KVER.
 prepare_ng_modtree() {
-	local top="$BUILD/vm/ng-$KVER" kmod="/lib/modules/$KVER" ko stamp ng
-	local farm e d tmp
+	local src=$1 top="$BUILD/vm/ng-$KVER" kmod="/lib/modules/$KVER" ko stamp ng
+	local farm e d tmp vm
 
 	mkdir -p "$top"
+	ko=$(ng_module_paths "$src" | head -n 1) || return 1
+	vm=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
+	if [[ $vm != "$KVER "* ]]; then
+		echo "vm-run: $ko is built for ${vm%% *}, not $KVER (make KVER=$KVER, or scripts/ngbuild.sh $KVER)" >&2
+		return 1
+	fi
 	stamp=$(
 		echo "$KVER"
-		for ko in $(ng_module_paths); do
+		for ko in $(ng_module_paths "$src"); do
 			[[ -f $ko ]] || { echo "vm-run: $ko not built" >&2; exit 1; }
 			stat -c '%n %s %Y' "$ko"
 		done
@@ -69,7 +77,7 @@ prepare_ng_modtree() {
 		*) ln -s "$kmod/kernel/$e" "$farm/kernel/$e" ;;
 		esac
 	done
-	for ko in $(ng_module_paths); do
+	for ko in $(ng_module_paths "$src"); do
 		cp "$ko" "$farm/updates/v9fs-ng/"
 	done
 	cp "$kmod"/modules.order "$kmod"/modules.builtin \
@@ -293,11 +301,11 @@ debug_kernel_env() {
 	}
 }
 
-# v9fs-ng's modules built against the debug kernel. Kbuild (6.1) writes an
-# external module's objects next to its sources, so the sources are copied
-# to $BUILD/debug/ng and built there: the normal build's .o/.ko stay
-# untouched. rsync keeps the files' times, so make only rebuilds what
-# changed. Serialised by a lock (concurrent vm-runs). Prints the directory;
+# v9fs-ng's modules built against the debug kernel, in a copy of the
+# sources ($BUILD/debug/ng, scripts/ngbuild.sh --sync: Kbuild writes an
+# external module's objects next to its sources), so that the normal
+# build's .o/.ko stay untouched; make only rebuilds what changed.
+# Serialised by a lock (concurrent vm-runs). Prints the directory;
 # its log is $BUILD/debug/ng-build.log. Needs debug_kernel_env first.
 build_debug_ng() {
 	local dst=$BUILD/debug/ng log=$BUILD/debug/ng-build.log
@@ -305,11 +313,7 @@ build_debug_ng() {
 	mkdir -p "$dst"
 	(
 		flock 9
-		rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
-			--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
-			--exclude=Module.symvers --exclude=modules.order \
-			"$PROJECT/Kbuild" "$PROJECT/Makefile" "$PROJECT/net" \
-			"$PROJECT/fs" "$PROJECT/include" "$dst/" &&
+		"$PROJECT/scripts/ngbuild.sh" --sync "$dst" &&
 			make -C "$dst" KDIR="$V9DBG_KERNEL_BUILD" modules >"$log" 2>&1
 	) 9>"$BUILD/debug/ng.lock" || {
 		tail -n 20 "$log" >&2

@@ -135,15 +135,20 @@ select_tests() {
 	done
 }
 
+# The running kernel's series (6.1, 6.12): a CLIENT field CLIENT@SERIES
+# of the xfail file holds for that series only.
+KSERIES=$(uname -r | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+
 # xfail_reason CLIENT VERSION CACHE MODEL TEST SUBTEST: the reason of the
 # first matching line of $XFAIL, or nothing (status 1).
 xfail_reason() {
-	local c v ca m t st reason
+	local c v ca m t st reason client=$1
 	[[ -r $XFAIL ]] || return 1
 	while read -r c v ca m t st reason; do
 		[[ -z ${c:-} || $c == \#* ]] && continue
+		[[ $c == *@* ]] && client=$1@$KSERIES || client=$1
 		# shellcheck disable=SC2053
-		if [[ $1 == $c && $2 == $v && $3 == $ca && $4 == $m &&
+		if [[ $client == $c && $2 == $v && $3 == $ca && $4 == $m &&
 			$5 == $t && $6 == $st ]]; then
 			echo "${reason:-expected}"
 			return 0
