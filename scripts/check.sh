@@ -17,7 +17,8 @@
 #                  dump reaches the console and check.sh's failure detail
 #     kclient      the client core over virtio from a test module
 #     virtio       the virtio transport through real mounts: msize, 64
-#                  threads, a big file, device removal under load
+#                  threads, a big file, a full ring under reqtimeout=,
+#                  device removal under load
 #     fd           tcp, unix and fd transports against diod and the
 #                  fault-injecting test server; the selftests over tcp
 #                  and unix against diod; diod killed under load

@@ -39,6 +39,7 @@
 #include <linux/virtio_9p.h>
 #include <linux/kref.h>
 #include <linux/wait.h>
+#include <linux/moduleparam.h>
 #include <net/9p/transport.h>
 
 /* Segments in one chain: QEMU accepts up to 1024 per element. */
@@ -81,6 +82,15 @@ struct p9_vreq {
 
 static LIST_HEAD(p9_vchans);
 static DEFINE_MUTEX(p9_vchans_mutex);
+
+/* Test hook, off by default: new requests find the ring full (as if the
+ * device had stopped taking buffers), so that tests can reach the wait
+ * for room; QEMU's 9p server cannot be made to stop draining the ring.
+ */
+static bool test_ring_full;
+module_param(test_ring_full, bool, 0644);
+MODULE_PARM_DESC(test_ring_full,
+		 "testing only: treat the ring as full for new requests (default N)");
 
 static struct p9_vreq *vreq_of(struct p9_req *req)
 {
@@ -266,8 +276,9 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 {
 	struct p9_vchan *chan = p9_client_trans_priv(clnt);
 	struct p9_vreq *vr = vreq_of(req);
+	unsigned long tmo = p9_client_send_timeout(clnt);
+	unsigned long deadline = jiffies + tmo, flags, gen, wait;
 	struct scatterlist *sgs[2];
-	unsigned long flags, gen;
 	bool kick = false;
 	int nsg, err;
 
@@ -283,6 +294,8 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 		spin_lock_irqsave(&chan->lock, flags);
 		if (chan->dead || chan->clnt != clnt) {
 			err = -EIO;
+		} else if (unlikely(READ_ONCE(test_ring_full))) {
+			err = -ENOSPC;
 		} else {
 			err = virtqueue_add_sgs(chan->vq, sgs, 1, 1, req,
 						GFP_ATOMIC);
@@ -296,15 +309,26 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 		spin_unlock_irqrestore(&chan->lock, flags);
 		if (err != -ENOSPC)
 			break;
-		/* Ring full: sleep until a reply frees room. */
+		/* Ring full: sleep until a reply frees room, at most the
+		 * client's request timeout in all.  Polled each second too,
+		 * as a wake can be missed by a completion racing the check.
+		 */
 		if (p9_req_done(req)) {
 			err = -EIO;
 			break;
 		}
+		wait = HZ;
+		if (tmo != MAX_SCHEDULE_TIMEOUT) {
+			if (time_after_eq(jiffies, deadline)) {
+				err = -ETIMEDOUT;
+				break;
+			}
+			wait = min(wait, deadline - jiffies);
+		}
 		if (wait_event_killable_timeout(chan->ring_wq,
 						READ_ONCE(chan->gen) != gen ||
 						READ_ONCE(chan->dead) ||
-						p9_req_done(req), HZ) < 0) {
+						p9_req_done(req), wait) < 0) {
 			err = -EINTR;
 			break;
 		}
