@@ -11,6 +11,9 @@ stuck in flight for flush tests.  The first Tread of each fid of a file
 whose name starts with "late" is answered --late seconds after it came
 (before the Rflush if a Tflush comes first, as 9P allows): the way to
 have a reply land just as a client with a request timeout gives up.
+--flush-delay S holds every Rflush back S seconds (after the late reply
+it may release), so that a client's use of the flushed tag before the
+Rflush shows.
 
 Fault modes (--fault MODE, --after N messages answered normally first):
   drop      close the connection half way through a reply
@@ -288,7 +291,13 @@ class Conn:
             old = struct.unpack_from("<H", body)[0] if len(body) >= 2 else 0
             self.held.pop(old, None)
             self.send_late(old)     # the answer may precede the Rflush
-            self.reply(tag, TFLUSH + 1, b"")
+            if args.flush_delay > 0:
+                t = threading.Timer(args.flush_delay, self.reply,
+                                    (tag, TFLUSH + 1, b""))
+                t.daemon = True
+                t.start()
+            else:
+                self.reply(tag, TFLUSH + 1, b"")
             return
         if args.fault == "stall" and self.attached and \
                 self.counted >= args.after:
@@ -866,6 +875,9 @@ def main():
     ap.add_argument("--late", type=float, default=2.5,
                     help="seconds before the first Tread of a fid of a"
                     " \"late\" file is answered")
+    ap.add_argument("--flush-delay", type=float, default=0,
+                    help="seconds between answering a Tflush's request"
+                    " (a \"late\" one) and sending the Rflush")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--once", action="store_true",
                     help="serve one connection, then exit")
