@@ -31,6 +31,12 @@
 #                  waiting for ring room: with reqtimeout=2 a stat fails
 #                  with ETIMEDOUT within 2..5 s, without it SIGKILL ends
 #                  it; the mount works once the ring takes requests again
+#   unbind         RMTAG's device unbound from the driver (its remove)
+#                  under 8 busy threads and bound again, 6 rounds, every
+#                  other one with submitters held between queueing and
+#                  kicking (test_kick_delay_ms): each thread fails with
+#                  EIO within RM_BOUND seconds, umount works, the tag
+#                  comes back
 #   removal        RMTAG's PCI device removed (sysfs) under 8 busy
 #                  threads: each fails with EIO within RM_BOUND seconds;
 #                  later operations (stat, readdir, open, create, mkdir,
@@ -40,7 +46,7 @@
 #
 # VIRTIO_BIG_MIB: size of the big file in MiB (1024, as make check runs it).
 # VIRTIO_ONLY=REGEX: run only the groups it matches (msize, ringfull,
-# removal; tags, missing tag and unload always run).
+# unbind, removal; tags, missing tag and unload always run).
 
 set -u
 TAG=${1:-vt}
@@ -55,7 +61,7 @@ PY=$W/t.py
 PYTHON=(python3 -I -S)	# no site: starts faster under TCG
 EIO_MSG="Input/output error"
 ONLY=${VIRTIO_ONLY:-}	# a regex: run only the groups it matches (tests)
-NTESTS=12		# results of a full run
+NTESTS=13		# results of a full run
 n=0 nfail=0
 
 T0=$SECONDS
@@ -536,6 +542,95 @@ if want ringfull; then
 	fi
 fi
 
+# ---- the driver unbound under load, again and again ---------------------------------
+# RMTAG's device unbound from 9pnet_virtio (sysfs: the driver's remove)
+# under 8 busy threads, UB_ROUNDS times, then bound again.  In every
+# other round 9pnet_virtio's test_kick_delay_ms hook holds submitters
+# for 200 ms between queueing a request and kicking the device, where
+# the removal must wait for them (a kick of a deleted virtqueue is a
+# use after free: an oops with init_on_free=1, a KASAN report on the
+# debug kernel).  Each round: every thread fails with EIO within
+# RM_BOUND seconds, umount works, the tag comes back with the bind.
+# busy_start OUT: 8 threads of t.py's busy mode on $RM, output to OUT,
+# their pid in BPID; returns once they run
+busy_start() {
+	"${PYTHON[@]}" "$PY" busy "$RM" 8 120 >"$1" 2>&1 &
+	BPID=$!
+	for _ in $(seq 300); do
+		grep -q READY "$1" && break
+		sleep 0.1
+	done
+}
+UB=/sys/bus/virtio/drivers/9pnet_virtio
+KD=/sys/module/9pnet_virtio/parameters/test_kick_delay_ms
+UB_ROUNDS=6
+vdev_of() {
+	local v
+	for v in $UB/virtio*; do
+		[[ $(cat "$v/mount_tag" 2>/dev/null) == "$1" ]] && { basename "$v"; return 0; }
+	done
+	return 1
+}
+# unbind_round ROUND DELAY_MS: prints what went wrong, nothing if all went well
+unbind_round() {
+	local v bpid e i t dt nt=0 t0
+	v=$(vdev_of "$RMTAG") || { echo "no device with tag $RMTAG bound"; return; }
+	timeout $OP_TIMEOUT mount -t 9p -o "$(opts 1048576)" "$RMTAG" "$RM" || { echo "mount failed"; return; }
+	# what the last round's threads left half done
+	rm -rf "$RM"/d* "$RM"/w*
+	head -c 1M /dev/zero >"$RM/big"
+	busy_start $W/ub.out
+	bpid=$BPID
+	sleep 1
+	echo "$2" >$KD
+	sleep 0.5
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	timeout $OP_TIMEOUT bash -c "echo $v >$UB/unbind" || echo "unbind of $v failed"
+	echo 0 >$KD
+	for _ in $(seq $((RM_BOUND * 10 + 50))); do
+		kill -0 $bpid 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 $bpid 2>/dev/null; then
+		echo "busy threads still running $((RM_BOUND + 5))s after the unbind"
+		kill -9 $bpid 2>/dev/null
+	fi
+	wait $bpid 2>/dev/null
+	while read -r _ i t e; do
+		nt=$((nt + 1))
+		dt=$(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+		[[ $e == EIO ]] || echo "thread $i: $e"
+		awk -v d="$dt" -v b=$RM_BOUND 'BEGIN { exit !(d >= 0 && d <= b) }' ||
+			echo "thread $i ended ${dt}s after the unbind"
+	done < <(grep '^T ' $W/ub.out)
+	[[ $nt == 8 ]] || echo "$nt of 8 threads reported"
+	timeout $OP_TIMEOUT umount "$RM" || echo "umount failed"
+	timeout $OP_TIMEOUT bash -c "echo $v >$UB/bind" || echo "bind of $v failed"
+	vdev_of "$RMTAG" >/dev/null || echo "tag $RMTAG not back after the bind"
+}
+if want unbind; then
+	RM=$W/rm
+	mkdir -p "$RM"
+	why=
+	if [[ ! -w $KD ]]; then
+		why="no $KD"
+	else
+		for r in $(seq $UB_ROUNDS); do
+			out=$(unbind_round "$r" $(( r % 2 ? 0 : 200 )))
+			diag "round $r: ${out:-ok}"
+			[[ -n $out ]] && why+="round $r: $(tr '\n' ' ' <<<"$out"); "
+		done
+	fi
+	# leave the share as it was for the removal test
+	if timeout $OP_TIMEOUT mount -t 9p -o "$(opts)" "$RMTAG" "$RM"; then
+		rm -rf "$RM"/d* "$RM"/w* "$RM/big"
+		timeout $OP_TIMEOUT umount "$RM" || why+="cleanup umount failed; "
+	else
+		why+="cleanup mount failed; "
+	fi
+	check "unbind: $UB_ROUNDS rounds under 8 busy threads, each fails with EIO, rebinds" "$why"
+fi
+
 # ---- device removal under a busy mount --------------------------------------------
 if want removal; then
 	RM=$W/rm
@@ -556,12 +651,8 @@ if want removal; then
 		dd if=/dev/zero of="$RM/big" bs=4M count=16 status=none
 		echo hello >"$RM/small"
 		exec 7<"$RM/big" 8>>"$RM/small"
-		"${PYTHON[@]}" "$PY" busy "$RM" 8 120 >$W/busy.out 2>&1 &
-		bpid=$!
-		for _ in $(seq 300); do
-			grep -q READY $W/busy.out && break
-			sleep 0.1
-		done
+		busy_start $W/busy.out
+		bpid=$BPID
 		sleep 3
 		diag "3s into the workload: requests in flight $(stats_field inflight), peak $(stats_field inflight_max)"
 		t0=$(cut -d' ' -f1 /proc/uptime)
