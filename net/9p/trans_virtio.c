@@ -125,29 +125,27 @@ static void p9_vchan_free(struct kref *ref)
 
 /* ---- scatter-gather ---- */
 
+/* A buffer goes out one segment per page it touches, kmalloc'd ones too:
+ * with the DMA API (ACCESS_PLATFORM, swiotlb) a segment must fit one
+ * bounce mapping, which a multi-page kmalloc'd buffer need not.
+ */
 static unsigned int p9_v_buf_nents(const void *buf, size_t len)
 {
 	if (!len)
 		return 0;
-	if (!is_vmalloc_addr(buf))
-		return 1;
 	return DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
 }
 
 static struct scatterlist *p9_v_add_buf(struct scatterlist *sg, void *buf,
 					size_t len)
 {
+	bool vm = is_vmalloc_addr(buf);
 	size_t n;
 
-	if (!len)
-		return sg;
-	if (!is_vmalloc_addr(buf)) {
-		sg_set_buf(sg, buf, len);
-		return sg_next(sg);
-	}
 	while (len) {
 		n = min_t(size_t, PAGE_SIZE - offset_in_page(buf), len);
-		sg_set_page(sg, vmalloc_to_page(buf), n, offset_in_page(buf));
+		sg_set_page(sg, vm ? vmalloc_to_page(buf) : virt_to_page(buf),
+			    n, offset_in_page(buf));
 		sg = sg_next(sg);
 		buf += n;
 		len -= n;
