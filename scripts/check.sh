@@ -17,7 +17,8 @@
 #                  dump reaches the console and check.sh's failure detail
 #     kclient      the client core over virtio from a test module
 #     virtio       the virtio transport through real mounts: msize, 64
-#                  threads, a big file, device removal under load
+#                  threads, a big file, a full ring under reqtimeout=,
+#                  the driver unbound and device removal under load
 #     fd           tcp, unix and fd transports against diod and the
 #                  fault-injecting test server; the selftests over tcp
 #                  and unix against diod; diod killed under load
@@ -442,7 +443,10 @@ step_virtio() {
 	want "$n" || return 0
 	if [[ $kbuilt == 1 ]]; then
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
+		# init_on_free=1: a use of freed memory (the unbind test's
+		# kick of a deleted virtqueue) oopses on the stock kernel too
 		"$VMRUN" --mods ng --name "$LP-virtio$KF" --timeout 900 --quiet \
+			--append init_on_free=1 \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
 			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
 			>"$out" 2>&1 && rc=0 || rc=$?

@@ -74,7 +74,24 @@ static ssize_t p9_zc_pin(struct p9_client *clnt, struct p9_req *req,
 	req->zc_off = off;
 	req->zc_len = total;
 	req->zc_dir_in = in;
+	/* Page cache folios (bvec, xarray) are the caller's to mark. */
+	req->zc_dirty = in && user_backed_iter(it);
 	return total;
+}
+
+/* The device or peer wrote @n bytes into @req's user pages: mark them
+ * dirty, as the CPU did not (a MAP_SHARED file mapping would otherwise
+ * lose them at writeback).  Process context: takes the page locks.
+ */
+static void p9_zc_dirty(struct p9_req *req, size_t n)
+{
+	unsigned int i, last;
+
+	if (!req->zc_dirty || !n)
+		return;
+	last = DIV_ROUND_UP(req->zc_off + n, PAGE_SIZE);
+	for (i = 0; i < last && i < req->zc_npages; i++)
+		set_page_dirty_lock(req->zc_pages[i]);
 }
 
 /* Issue one piece; on success @p holds the request and its count. */
@@ -133,6 +150,7 @@ static int p9_io_issue(struct p9_fid *fid, u8 type, u64 offset,
 		req->zc_off = pinned->zc_off;
 		req->zc_len = pinned->zc_len;
 		req->zc_dir_in = pinned->zc_dir_in;
+		req->zc_dirty = pinned->zc_dirty;
 		req->zc_unpin = true;
 		kfree(pinned);
 		pinned = NULL;
@@ -198,6 +216,8 @@ static ssize_t p9_io_reap(struct p9_client *clnt, struct p9_piece *p,
 	n = req->tc.type == P9_TREAD ? r.data.count : r.write.count;
 	if (n > p->count) {
 		n = -EIO;	/* the codec checks this too */
+	} else if (req->zc_dir_in) {
+		p9_zc_dirty(req, n);
 	} else if (copy_in && n) {
 		if (!r.data.data || copy_to_iter(r.data.data, n, it) != n)
 			n = -EFAULT;

@@ -13,11 +13,18 @@
  * the client, so a transport may drop it after the client is gone.
  *
  * States (@state): NEW -> SENT -> DONE, or SENT -> ABANDONED -> DONE when
- * the waiter received a fatal signal.  Exactly one completer wins the
- * move to DONE (atomic_try_cmpxchg) and writes @status and @rx_len.  A
- * SENT synchronous request is completed to its waiter (@done); an
- * ABANDONED or asynchronous one runs its completion from @work on the
- * client's workqueue, which releases the tag.
+ * the waiter gave up (fatal signal, request timeout).  Exactly one
+ * completer wins the move to DONE (atomic_try_cmpxchg) and writes
+ * @status and @rx_len.  A SENT synchronous request is completed to its
+ * waiter (@done); an ABANDONED or asynchronous one runs its completion
+ * from @work on the client's workqueue, which releases the tag (an
+ * ABANDONED one signals @done too, for a waiter that stays for its
+ * zero-copy pages).
+ *
+ * Flushed tags: a request given up on keeps its tag until both its own
+ * completion (reply, Rflush, failure) and the end of its Tflush came
+ * (@tag_holds counts them down), so the tag is never reused before the
+ * Rflush and no Tflush names a tag already released (flush(5)).
  *
  * Flush fence (per fid): a Tread/Twrite whose waiter left holds its fid's
  * @fence up until its tag is released (reply or Rflush); new Tread/Twrite
@@ -36,6 +43,11 @@
 #include <trace/events/v9fs_ng.h>
 
 static void p9_req_work(struct work_struct *work);
+
+/* How long a given-up zero-copy read waits for its pages without a
+ * request timeout (see p9_req_wait_zc()).
+ */
+#define P9_ZC_ABANDON_WAIT	(5 * HZ)
 
 /* Test hook, off by default: sleep this long after giving up on a request
  * before flushing it, so that tests can land a reply in that window.
@@ -260,10 +272,14 @@ static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
 	req->status = status;
 	req->rx_len = rx_len;
 	p9_stats_done(req, status, rx_len);
-	if (old == P9_REQ_SENT && !req->async)
+	if (old == P9_REQ_SENT && !req->async) {
 		complete(&req->done);
-	else
-		queue_work(req->clnt->wq, &req->work);
+		return true;
+	}
+	/* A waiter that gave up may still wait for the pages to be free. */
+	if (!req->async)
+		complete(&req->done);
+	queue_work(req->clnt->wq, &req->work);
 	return true;
 }
 
@@ -443,6 +459,15 @@ void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 	p9_req_put(req);
 }
 
+/* One of the events the tag of a flushed request waits for came (see
+ * @tag_holds); the last one releases the tag.  Process context.
+ */
+static void p9_req_unhold_tag(struct p9_client *clnt, struct p9_req *req)
+{
+	if (atomic_dec_and_test(&req->tag_holds))
+		p9_req_release_tag(clnt, req);
+}
+
 static void p9_req_work(struct work_struct *work)
 {
 	struct p9_req *req = container_of(work, struct p9_req, work);
@@ -455,9 +480,17 @@ static void p9_req_work(struct work_struct *work)
 	}
 	if (req->done_fn)
 		req->done_fn(req);
-	p9_req_release_tag(clnt, req);
+	/* Set before the request could be seen ABANDONED, so stable here. */
+	if (atomic_read(&req->tag_holds))
+		p9_req_unhold_tag(clnt, req);
+	else
+		p9_req_release_tag(clnt, req);
 }
 
+/* The Tflush @req completed (Rflush, failure): its old request is over
+ * on the server if the Rflush came, and its tag may go once that
+ * request completed too.
+ */
 static void p9_flush_done(struct p9_req *req)
 {
 	struct p9_req *old = req->flushed;
@@ -466,6 +499,7 @@ static void p9_flush_done(struct p9_req *req)
 	req->flushed = NULL;
 	if (!p9_req_decode(req->clnt, req, &r))
 		p9_req_complete(old, -EINTR, 0);
+	p9_req_unhold_tag(req->clnt, old);
 	p9_req_put(old);
 }
 
@@ -492,17 +526,46 @@ static void p9_req_abandon(struct p9_client *clnt, struct p9_req *req)
 	f = p9_req_alloc(clnt, &tf, 0,
 			 p9_reply_max(&tf, clnt->dialect, clnt->msize),
 			 GFP_NOFS | __GFP_NOFAIL);
-	if (IS_ERR(f))
-		return;	/* the tag stays reserved until reply or disconnect */
+	if (IS_ERR(f)) {
+		/* Dead client: no Tflush; the tag goes at the completion. */
+		p9_req_unhold_tag(clnt, req);
+		return;
+	}
 	f->flushed = p9_req_get(req);
 	p9_req_submit_async(clnt, f, p9_flush_done);
+}
+
+/* A zero-copy read given up on (@err): its pages are the caller's buffer
+ * or page cache folios, and the transport writes into them until the
+ * reply or the Rflush comes (9P lets the reply come first).  Stay until
+ * then, so that nothing lands after the caller got its memory back;
+ * uninterruptibly (the caller timed out or is dying), for at most the
+ * request timeout (P9_ZC_ABANDON_WAIT without one).  If the reply itself
+ * came, it is the answer, as if it had come in time.  The tag is
+ * released by the reply's and the Tflush's completions.
+ */
+static int p9_req_wait_zc(struct p9_client *clnt, struct p9_req *req,
+			  struct p9_rmsg *r, int err)
+{
+	unsigned long tmo = clnt->req_timeout ?: P9_ZC_ABANDON_WAIT;
+
+	if (!wait_for_completion_timeout(&req->done, tmo)) {
+		pr_warn_ratelimited("client %d: zero-copy read (tag %u) still posted %lu s after giving up on it\n",
+				    clnt->id, req->tag, tmo / HZ);
+		return err;
+	}
+	/* A flushed buffer comes back empty (virtio) or with -EINTR. */
+	if (req->status || req->rx_len < P9_HDRSZ)
+		return err;
+	return p9_req_decode(clnt, req, r);
 }
 
 /* Wait for @req, decode its reply into @r and release its tag.  Returns
  * 0, the server's error, a transport error, -EIO for a malformed reply,
  * -EINTR on a fatal signal, or -ETIMEDOUT when the client has a request
  * timeout and no reply came within it.  A request given up on is flushed
- * in the background.  The caller keeps its reference either way.
+ * in the background; a zero-copy read stays for its pages first (see
+ * p9_req_wait_zc()).  The caller keeps its reference either way.
  *
  * The timeout is this wait's own limit, not a timer: nothing but the
  * waiter acts on it, so it needs no lock.  Giving up races with a reply
@@ -544,6 +607,10 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 			p9_req_release_tag(clnt, req);
 			return err;
 		}
+		/* The tag waits for the completion and the Tflush; set while
+		 * this task still owns the request, as the fence is.
+		 */
+		atomic_set(&req->tag_holds, 2);
 		if (atomic_try_cmpxchg(&req->state, &old, P9_REQ_ABANDONED)) {
 			if (err == -ETIMEDOUT)
 				pr_warn_ratelimited("client %d: no reply to message type %u (tag %u) in %lu s: giving up\n",
@@ -552,9 +619,12 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 			if (unlikely(READ_ONCE(abandon_delay_ms)))
 				msleep(READ_ONCE(abandon_delay_ms));
 			p9_req_abandon(clnt, req);
+			if (req->zc_dir_in && req->zc_len)
+				return p9_req_wait_zc(clnt, req, r, err);
 			return err;
 		}
-		/* It is being completed right now. */
+		/* It is being completed right now, to this task. */
+		atomic_set(&req->tag_holds, 0);
 		wait_for_completion(&req->done);
 	}
 	/* The reply is ours: so is the fid it may have created. */

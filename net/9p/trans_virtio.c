@@ -17,6 +17,12 @@
  *   attaching a client (@clnt goes from NULL to a client under it).
  * - chan->lock (irq-safe spinlock) guards the virtqueue, @pending, @clnt,
  *   @dead and @gen.
+ * - The device is notified (kicked) after chan->lock is dropped, so that
+ *   the exit to the host is not taken with the lock held.  @kicking
+ *   counts the submitters between queueing under the lock and that
+ *   kick; it is raised under chan->lock only while @dead is false, and
+ *   removal, once it set @dead, waits for it to drop to zero before the
+ *   device is reset and the virtqueue deleted.
  * - chan->ref: one for the bound device (dropped at remove), one per
  *   attached client (dropped at close).
  * - Every request on the ring holds a request reference and sits on
@@ -24,7 +30,9 @@
  *   at remove (then virtqueue_detach_unused_buf() returns it).  Only then
  *   are its sg tables freed and the reference dropped, so a device never
  *   writes into freed memory.  Requests of a closed client stay until
- *   the device gives them back, marked orphaned (no callback).
+ *   the device gives them back, marked orphaned (no callback).  At
+ *   remove, pending requests are failed only after the reset: until then
+ *   the device may still write into their buffers and pages.
  */
 #define pr_fmt(fmt) "9pnet_virtio: " fmt
 
@@ -39,6 +47,8 @@
 #include <linux/virtio_9p.h>
 #include <linux/kref.h>
 #include <linux/wait.h>
+#include <linux/moduleparam.h>
+#include <linux/delay.h>
 #include <net/9p/transport.h>
 
 /* Segments in one chain: QEMU accepts up to 1024 per element. */
@@ -54,6 +64,7 @@ struct p9_vchan {
 	struct p9_client *clnt;
 	bool dead;
 	unsigned long gen;
+	atomic_t kicking;
 	struct list_head pending;
 	wait_queue_head_t ring_wq;
 	unsigned int max_sg;
@@ -82,6 +93,23 @@ struct p9_vreq {
 static LIST_HEAD(p9_vchans);
 static DEFINE_MUTEX(p9_vchans_mutex);
 
+/* Test hook, off by default: new requests find the ring full (as if the
+ * device had stopped taking buffers), so that tests can reach the wait
+ * for room; QEMU's 9p server cannot be made to stop draining the ring.
+ */
+static bool test_ring_full;
+module_param(test_ring_full, bool, 0644);
+MODULE_PARM_DESC(test_ring_full,
+		 "testing only: treat the ring as full for new requests (default N)");
+
+/* Test hook, off by default: sleep this long between queueing a request
+ * and notifying the device, so that tests can remove the device there.
+ */
+static unsigned int test_kick_delay_ms;
+module_param(test_kick_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_kick_delay_ms,
+		 "testing only: delay in ms between queueing a request and kicking the device (default 0)");
+
 static struct p9_vreq *vreq_of(struct p9_req *req)
 {
 	return (struct p9_vreq *)req->trans;
@@ -97,29 +125,27 @@ static void p9_vchan_free(struct kref *ref)
 
 /* ---- scatter-gather ---- */
 
+/* A buffer goes out one segment per page it touches, kmalloc'd ones too:
+ * with the DMA API (ACCESS_PLATFORM, swiotlb) a segment must fit one
+ * bounce mapping, which a multi-page kmalloc'd buffer need not.
+ */
 static unsigned int p9_v_buf_nents(const void *buf, size_t len)
 {
 	if (!len)
 		return 0;
-	if (!is_vmalloc_addr(buf))
-		return 1;
 	return DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
 }
 
 static struct scatterlist *p9_v_add_buf(struct scatterlist *sg, void *buf,
 					size_t len)
 {
+	bool vm = is_vmalloc_addr(buf);
 	size_t n;
 
-	if (!len)
-		return sg;
-	if (!is_vmalloc_addr(buf)) {
-		sg_set_buf(sg, buf, len);
-		return sg_next(sg);
-	}
 	while (len) {
 		n = min_t(size_t, PAGE_SIZE - offset_in_page(buf), len);
-		sg_set_page(sg, vmalloc_to_page(buf), n, offset_in_page(buf));
+		sg_set_page(sg, vm ? vmalloc_to_page(buf) : virt_to_page(buf),
+			    n, offset_in_page(buf));
 		sg = sg_next(sg);
 		buf += n;
 		len -= n;
@@ -205,14 +231,18 @@ static bool p9_v_rwstat0(const struct p9_req *req)
 }
 
 /* The device gave @req back: report it and move it to @done, whose
- * requests p9_v_put_all() releases once chan->lock is dropped (freeing
- * may need a context that can sleep).  Under chan->lock.
+ * requests p9_v_put_all() releases once chan->lock is dropped.  That
+ * may be in hard interrupt context (p9_v_done()), where the last
+ * p9_req_put() frees buffers and drops page references: kvfree() and
+ * put_page() may be called there (vfree() defers its work itself).
+ * Under chan->lock.
  */
 static void p9_v_retire(struct p9_vchan *chan, struct p9_req *req, int status,
 			u32 len, struct list_head *done)
 {
 	struct p9_vreq *vr = vreq_of(req);
 
+	lockdep_assert_held(&chan->lock);
 	list_move_tail(&req->trans_link, done);
 	if (!vr->orphan && chan->clnt) {
 		/* QEMU completes the sync Twstat with used length 0 after
@@ -266,8 +296,9 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 {
 	struct p9_vchan *chan = p9_client_trans_priv(clnt);
 	struct p9_vreq *vr = vreq_of(req);
+	unsigned long tmo = p9_client_send_timeout(clnt);
+	unsigned long deadline = jiffies + tmo, flags, gen, wait;
 	struct scatterlist *sgs[2];
-	unsigned long flags, gen;
 	bool kick = false;
 	int nsg, err;
 
@@ -283,6 +314,8 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 		spin_lock_irqsave(&chan->lock, flags);
 		if (chan->dead || chan->clnt != clnt) {
 			err = -EIO;
+		} else if (unlikely(READ_ONCE(test_ring_full))) {
+			err = -ENOSPC;
 		} else {
 			err = virtqueue_add_sgs(chan->vq, sgs, 1, 1, req,
 						GFP_ATOMIC);
@@ -290,21 +323,35 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 				list_add_tail(&req->trans_link,
 					      &chan->pending);
 				kick = virtqueue_kick_prepare(chan->vq);
+				/* The vq stays until the kick is done. */
+				if (kick)
+					atomic_inc(&chan->kicking);
 			}
 		}
 		gen = chan->gen;
 		spin_unlock_irqrestore(&chan->lock, flags);
 		if (err != -ENOSPC)
 			break;
-		/* Ring full: sleep until a reply frees room. */
+		/* Ring full: sleep until a reply frees room, at most the
+		 * client's request timeout in all.  Polled each second too,
+		 * as a wake can be missed by a completion racing the check.
+		 */
 		if (p9_req_done(req)) {
 			err = -EIO;
 			break;
 		}
+		wait = HZ;
+		if (tmo != MAX_SCHEDULE_TIMEOUT) {
+			if (time_after_eq(jiffies, deadline)) {
+				err = -ETIMEDOUT;
+				break;
+			}
+			wait = min(wait, deadline - jiffies);
+		}
 		if (wait_event_killable_timeout(chan->ring_wq,
 						READ_ONCE(chan->gen) != gen ||
 						READ_ONCE(chan->dead) ||
-						p9_req_done(req), HZ) < 0) {
+						p9_req_done(req), wait) < 0) {
 			err = -EINTR;
 			break;
 		}
@@ -314,8 +361,13 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 		p9_req_put(req);
 		return err;
 	}
-	if (kick)
+	if (kick) {
+		if (unlikely(READ_ONCE(test_kick_delay_ms)))
+			msleep(READ_ONCE(test_kick_delay_ms));
 		virtqueue_notify(chan->vq);
+		if (atomic_dec_and_test(&chan->kicking))
+			wake_up_all(&chan->ring_wq);
+	}
 	return 0;
 }
 
@@ -417,6 +469,7 @@ static int p9_v_probe(struct virtio_device *vdev)
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->pending);
 	init_waitqueue_head(&chan->ring_wq);
+	atomic_set(&chan->kicking, 0);
 	chan->vdev = vdev;
 
 	virtio_cread(vdev, struct virtio_9p_config, tag_len, &len);
@@ -476,24 +529,24 @@ static void p9_v_remove(struct virtio_device *vdev)
 	list_del(&chan->node);
 	mutex_unlock(&p9_vchans_mutex);
 
-	/* Fail everything on the ring, then stop the device. */
+	/* No new request from here on; wake senders waiting for room and
+	 * wait for those still to kick the device (they queued before).
+	 */
 	spin_lock_irqsave(&chan->lock, flags);
 	chan->dead = true;
-	list_for_each_entry(req, &chan->pending, trans_link)
-		if (!vreq_of(req)->orphan && chan->clnt)
-			p9_client_cb(chan->clnt, req, -EIO, 0);
 	spin_unlock_irqrestore(&chan->lock, flags);
 	wake_up_all(&chan->ring_wq);
+	wait_event(chan->ring_wq, !atomic_read(&chan->kicking));
 
 	virtio_reset_device(vdev);
-	/* The device is stopped: take every buffer back. */
+	/* The device is stopped: take every buffer back, then fail the
+	 * requests (their buffers and pages are ours again).
+	 */
 	spin_lock_irqsave(&chan->lock, flags);
 	while ((req = virtqueue_detach_unused_buf(chan->vq)))
 		;
-	list_for_each_entry_safe(req, next, &chan->pending, trans_link) {
-		vreq_of(req)->orphan = true;
+	list_for_each_entry_safe(req, next, &chan->pending, trans_link)
 		p9_v_retire(chan, req, -EIO, 0, &done);
-	}
 	chan->gen++;
 	spin_unlock_irqrestore(&chan->lock, flags);
 	wake_up_all(&chan->ring_wq);

@@ -56,7 +56,12 @@
  * @zc_len: payload bytes
  * @zc_dir_in: true if @zc_pages receive data (after @rx)
  * @zc_unpin: true if the client holds page references to drop at free
+ * @zc_dirty: @zc_pages are user memory that a read fills: the client
+ *	marks them dirty once the data is in
  * @fenced: the request holds its @fid's flush fence
+ * @tag_holds: for a request being flushed, the events its tag waits for
+ *	(its own completion and the end of its Tflush), 0 otherwise; the
+ *	last of them releases the tag
  * @async: no thread waits; the completion runs @done_fn in a work item
  * @done_fn: completion handler of an asynchronous request
  * @flushed: for a Tflush, the request it flushes (a reference is held);
@@ -91,8 +96,10 @@ struct p9_req {
 	size_t zc_len;
 	bool zc_dir_in;
 	bool zc_unpin;
+	bool zc_dirty;
 	bool fenced;
 	bool async;
+	atomic_t tag_holds;
 	void (*done_fn)(struct p9_req *req);
 	struct p9_req *flushed;
 	struct p9_fid *fid;

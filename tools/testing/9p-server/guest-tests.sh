@@ -983,6 +983,74 @@ sys.exit(0 if e == errno.EINVAL else 1)
 	if [ $rc -eq 0 ]; then ok "$name"; else notok "$name: $out"; fi
 fi
 
+# A zero-copy read given up on (reqtimeout) whose reply comes after all,
+# before the Rflush (p9srv answers a "late" file's first Tread when the
+# Tflush comes; --flush-delay holds the Rflush 3 s): no byte may land in
+# the caller's buffer after read(2) returned.  The read either fails with
+# ETIMEDOUT and the buffer keeps its own pattern, or returns the file's
+# data; 4.5 s later the buffer is unchanged.  The flushed request's tag
+# stays taken until the Rflush (9pnet's debugfs "requests" 1 s after the
+# read returned: the read's and the Tflush's), and is free after it.
+name="reqtimeout: a late reply to a given-up zero-copy read never lands after the read returned"
+if want "$name"; then
+	t00=$SECONDS
+	reset_export
+	head -c 32768 /dev/zero | tr '\0' A >"$EXP/latezc"
+	verdict=ok
+	srv_start --tcp 127.0.0.1:5653 --late 30 --flush-delay 3
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5653,version=9p2000.L,cache=none,msize=131072,reqtimeout=2 127.0.0.1 $MNT; then
+		verdict="mount"
+	else
+		mountpoint -q /sys/kernel/debug || mount -t debugfs nodev /sys/kernel/debug
+		reqs=$(ls -d /sys/kernel/debug/9pnet/*/requests 2>/dev/null | tail -n 1)
+		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
+import errno, mmap, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+buf = mmap.mmap(-1, 32768)
+buf.write(b"B" * 32768)
+t = time.monotonic()
+try:
+    n = os.readv(fd, [buf])
+    e = None
+except OSError as x:
+    n, e = -1, x.errno
+dt = time.monotonic() - t
+snap = bytes(buf)
+time.sleep(1)
+inflight = open(sys.argv[2]).read().strip() if sys.argv[2] else "?"
+time.sleep(3.5)
+after = open(sys.argv[2]).read().strip() if sys.argv[2] else "?"
+later = bytes(buf)
+sys.stderr.write("# read: %s after %.1f s; requests in flight %s, after the Rflush %s\n"
+                 % (errno.errorcode.get(e, n), dt, inflight, after))
+if e is None and n == 32768 and snap == b"A" * n:
+    pass
+elif e == errno.ETIMEDOUT:
+    if snap != b"B" * 32768:
+        print("read failed with ETIMEDOUT, but the buffer holds %d bytes of the file" % snap.count(b"A"))
+else:
+    print("read: %s, %d bytes of the file" % (errno.errorcode.get(e, n), snap.count(b"A")))
+if later != snap:
+    print("the buffer changed after read returned: %d bytes of the file now, %d then" % (later.count(b"A"), snap.count(b"A")))
+if inflight != "2":
+    print("%s requests in flight before the Rflush, want 2 (the read keeps its tag)" % inflight)
+if after != "0":
+    print("%s requests in flight after the Rflush, want 0" % after)
+' $MNT/latezc "$reqs" 2>&1)
+		rc=$?
+		echo "$out" | grep '^#'
+		out=$(echo "$out" | grep -v '^#')
+		[ $rc -eq 0 ] && [ -z "$out" ] || verdict="rc $rc: $(echo $out)"
+		[ "$(timeout -s KILL $OPS_TIMEOUT cat $MNT/hello)" = hello ] ||
+			verdict="$verdict; I/O afterwards"
+		umnt || verdict="$verdict; umount"
+	fi
+	srv_stop
+	diag "late zero-copy reply: took $((SECONDS - t00)) s"
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # The server dies under a busy mount: everything fails promptly.
 name="server killed mid-transfer: I/O fails, umount works"
 if want "$name"; then

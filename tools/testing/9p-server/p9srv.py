@@ -27,6 +27,10 @@ Fids: a Tattach, Tauth or Twalk whose newfid is in use is refused and
 counted; with --stats FILE each connection appends, when it ends, a line
 "fids N inuse M": N fids the client left behind, M such refusals.
 
+--flush-delay S holds every Rflush back S seconds (after the late reply
+it may release), so that a client's use of the flushed tag before the
+Rflush shows.
+
 Fault modes (--fault MODE, --after N messages answered normally first):
   drop      close the connection half way through a reply
   stall     stop answering (keep reading)
@@ -318,7 +322,13 @@ class Conn:
                 self.send_late(old)
                 return
             self.send_late(old)     # the answer may precede the Rflush
-            self.reply(tag, TFLUSH + 1, b"")
+            if args.flush_delay > 0:
+                t = threading.Timer(args.flush_delay, self.reply,
+                                    (tag, TFLUSH + 1, b""))
+                t.daemon = True
+                t.start()
+            else:
+                self.reply(tag, TFLUSH + 1, b"")
             return
         if args.fault == "stall" and self.attached and \
                 self.counted >= args.after:
@@ -928,6 +938,9 @@ def main():
     ap.add_argument("--late", type=float, default=2.5,
                     help="seconds before the first Tread of a fid of a"
                     " \"late\" file is answered")
+    ap.add_argument("--flush-delay", type=float, default=0,
+                    help="seconds between answering a Tflush's request"
+                    " (a \"late\" one) and sending the Rflush")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stats", metavar="FILE",
                     help="append \"fids N inuse M\" here as each"

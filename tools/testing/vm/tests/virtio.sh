@@ -27,6 +27,16 @@
 #                  back byte for byte, at msize 512000 and at the maximum;
 #                  its content repeats a pseudo-random pattern of 1 MiB +
 #                  4093 bytes, so no two 1 MiB blocks of the file are alike
+#   ring full      9pnet_virtio's test_ring_full hook keeps new requests
+#                  waiting for ring room: with reqtimeout=2 a stat fails
+#                  with ETIMEDOUT within 2..5 s, without it SIGKILL ends
+#                  it; the mount works once the ring takes requests again
+#   unbind         RMTAG's device unbound from the driver (its remove)
+#                  under 8 busy threads and bound again, 6 rounds, every
+#                  other one with submitters held between queueing and
+#                  kicking (test_kick_delay_ms): each thread fails with
+#                  EIO within RM_BOUND seconds, umount works, the tag
+#                  comes back
 #   removal        RMTAG's PCI device removed (sysfs) under 8 busy
 #                  threads: each fails with EIO within RM_BOUND seconds;
 #                  later operations (stat, readdir, open, create, mkdir,
@@ -35,6 +45,8 @@
 #   unload         9p, 9pnet_virtio and 9pnet unload
 #
 # VIRTIO_BIG_MIB: size of the big file in MiB (1024, as make check runs it).
+# VIRTIO_ONLY=REGEX: run only the groups it matches (msize, ringfull,
+# unbind, removal; tags, missing tag and unload always run).
 
 set -u
 TAG=${1:-vt}
@@ -48,6 +60,8 @@ MNT=$W/m
 PY=$W/t.py
 PYTHON=(python3 -I -S)	# no site: starts faster under TCG
 EIO_MSG="Input/output error"
+ONLY=${VIRTIO_ONLY:-}	# a regex: run only the groups it matches (tests)
+NTESTS=13		# results of a full run
 n=0 nfail=0
 
 T0=$SECONDS
@@ -55,6 +69,8 @@ took() { echo "#   (${SECONDS}s, $((SECONDS - T0))s since the last result)"; T0=
 ok() { n=$((n + 1)); echo "ok $n - $1${2:+ # $2}"; took; }
 notok() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $1${2:+ # $2}"; took; }
 diag() { echo "# $*"; }
+# want GROUP: run this group of tests?
+want() { [[ -z $ONLY || $1 =~ $ONLY ]]; }
 check() {
 	# check NAME WHY: pass if WHY is empty
 	if [[ -z $2 ]]; then ok "$1" "${3:-}"; else notok "$1" "${2%; }"; fi
@@ -379,7 +395,6 @@ max_twrite() {
 }
 
 echo "TAP version 13"
-echo "1..10"
 diag "kernel $(uname -r), tags $TAG (host $HOSTDIR) and $RMTAG"
 { modprobe 9pnet_virtio && modprobe 9p; } || diag "modprobe failed"
 
@@ -448,111 +463,250 @@ big_test() {
 	rm -f "$MNT/big"
 }
 
-MSIZE=
-if msize_test "msize 512000 shows in /proc/mounts" 512000 1; then
-	big_test "$MSIZE"
-else
-	notok "big: $BIG_MIB MiB at msize 512000" "not run"
-fi
-timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
-
-MSIZE=
-if msize_test "msize max: lowered to the transport's limit, shows in /proc/mounts" 16777216 0; then
-	s=$SECONDS
-	out=$(timeout 900 "${PYTHON[@]}" "$PY" rw64 "$MNT" 64 "${HOSTDIR:--}" 2>&1) && rc=0 || rc=$?
-	diag "rw64 at msize $MSIZE, peak requests in flight $(stats_field inflight_max), $((SECONDS - s))s"
-	grep '^#' <<<"$out"
-	if [[ $rc == 0 ]]; then
-		ok "rw64: 64 threads, every byte checked"
+if want msize; then
+	MSIZE=
+	if msize_test "msize 512000 shows in /proc/mounts" 512000 1; then
+		big_test "$MSIZE"
 	else
-		notok "rw64: 64 threads, every byte checked" "exit $rc: $(grep -v '^#' <<<"$out" | head -n 5 | tr '\n' ' ')"
+		notok "big: $BIG_MIB MiB at msize 512000" "not run"
 	fi
-	rm -f "$MNT"/f??
-	big_test "$MSIZE"
-else
-	notok "rw64: 64 threads, every byte checked" "not run"
-	notok "big: $BIG_MIB MiB at msize max" "not run"
-fi
-timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
+	timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
 
-# ---- device removal under a busy mount --------------------------------------------
-RM=$W/rm
-mkdir -p "$RM"
-why=
-dev=
-for v in /sys/bus/virtio/drivers/9pnet_virtio/virtio*; do
-	[[ $(cat "$v/mount_tag" 2>/dev/null) == "$RMTAG" ]] && dev=$(readlink -f "$v/..")
-done
-if [[ -z $dev || ! -e $dev/remove ]]; then
-	notok "removal: busy threads fail with EIO" "no PCI device for tag $RMTAG"
-	notok "removal: later operations fail with EIO, umount works" "not run"
-elif ! timeout $OP_TIMEOUT mount -t 9p -o "$(opts 4194304)" "$RMTAG" "$RM"; then
-	notok "removal: busy threads fail with EIO" "mount $RMTAG failed"
-	notok "removal: later operations fail with EIO, umount works" "not run"
-else
-	diag "removing $dev (tag $RMTAG)"
-	dd if=/dev/zero of="$RM/big" bs=4M count=16 status=none
-	echo hello >"$RM/small"
-	exec 7<"$RM/big" 8>>"$RM/small"
-	"${PYTHON[@]}" "$PY" busy "$RM" 8 120 >$W/busy.out 2>&1 &
-	bpid=$!
+	MSIZE=
+	if msize_test "msize max: lowered to the transport's limit, shows in /proc/mounts" 16777216 0; then
+		s=$SECONDS
+		out=$(timeout 900 "${PYTHON[@]}" "$PY" rw64 "$MNT" 64 "${HOSTDIR:--}" 2>&1) && rc=0 || rc=$?
+		diag "rw64 at msize $MSIZE, peak requests in flight $(stats_field inflight_max), $((SECONDS - s))s"
+		grep '^#' <<<"$out"
+		if [[ $rc == 0 ]]; then
+			ok "rw64: 64 threads, every byte checked"
+		else
+			notok "rw64: 64 threads, every byte checked" "exit $rc: $(grep -v '^#' <<<"$out" | head -n 5 | tr '\n' ' ')"
+		fi
+		rm -f "$MNT"/f??
+		big_test "$MSIZE"
+	else
+		notok "rw64: 64 threads, every byte checked" "not run"
+		notok "big: $BIG_MIB MiB at msize max" "not run"
+	fi
+	timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
+fi
+
+# ---- a ring that stays full ------------------------------------------------------
+# 9pnet_virtio's test_ring_full hook makes every new request find the ring
+# full.  With reqtimeout=2 a stat waiting for room fails with ETIMEDOUT
+# within RF_BOUND seconds; without it the wait is killable; once the ring
+# drains again the mount works.
+RF=/sys/module/9pnet_virtio/parameters/test_ring_full
+RF_BOUND=$((2 + 3))
+# ring_stat OPTS KILL_AFTER: mount, stat with the ring full (killed with
+# SIGKILL after KILL_AFTER s); prints "RC SECONDS ERR"; stat again after
+ring_stat() {
+	local t0 t1 err rc
+	timeout $OP_TIMEOUT mount -t 9p -o "$1" "$TAG" "$MNT" || { echo "mount-failed"; return; }
+	echo x >"$MNT/rf"
+	echo 1 >$RF
+	t0=$(date +%s.%N)
+	err=$(timeout -s KILL "$2" stat "$MNT/rf" 2>&1 >/dev/null)
+	rc=$?
+	t1=$(date +%s.%N)
+	echo 0 >$RF
+	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') ${err:-none}"
+	timeout $OP_TIMEOUT stat "$MNT/rf" >/dev/null 2>&1 || echo "later-stat-failed"
+	timeout $OP_TIMEOUT umount "$MNT" || echo "umount-failed"
+}
+if want ringfull; then
+	if [[ ! -w $RF ]]; then
+		notok "ring full: reqtimeout=2 fails the wait for room with ETIMEDOUT" "no $RF"
+		notok "ring full: without reqtimeout the wait is killable" "no $RF"
+	else
+		out=$(ring_stat "$(opts),reqtimeout=2" 20)
+		diag "reqtimeout=2: $out"
+		read -r rc dt err <<<"$(head -n 1 <<<"$out")"
+		why=
+		[[ $rc == 137 ]] && why+="stat still waiting after 20 s (killed); "
+		[[ $rc == 0 ]] && why+="stat succeeded with the ring full; "
+		[[ $err == *"timed out"* ]] || why+="stat said '$err', want ETIMEDOUT; "
+		awk -v d="$dt" -v b=$RF_BOUND 'BEGIN { exit !(d >= 1.5 && d <= b) }' ||
+			why+="failed after ${dt}s, want 2..${RF_BOUND}s; "
+		[[ $(wc -l <<<"$out") == 1 ]] || why+="$(tail -n +2 <<<"$out" | tr '\n' ' '); "
+		check "ring full: reqtimeout=2 fails the wait for room with ETIMEDOUT" "$why" "after ${dt}s"
+
+		out=$(ring_stat "$(opts)" 3)
+		diag "no reqtimeout: $out"
+		read -r rc dt err <<<"$(head -n 1 <<<"$out")"
+		why=
+		[[ $rc == 137 ]] || why+="stat rc $rc ($err), want it waiting until killed; "
+		[[ $(wc -l <<<"$out") == 1 ]] || why+="$(tail -n +2 <<<"$out" | tr '\n' ' '); "
+		check "ring full: without reqtimeout the wait is killable" "$why"
+	fi
+fi
+
+# ---- the driver unbound under load, again and again ---------------------------------
+# RMTAG's device unbound from 9pnet_virtio (sysfs: the driver's remove)
+# under 8 busy threads, UB_ROUNDS times, then bound again.  In every
+# other round 9pnet_virtio's test_kick_delay_ms hook holds submitters
+# for 200 ms between queueing a request and kicking the device, where
+# the removal must wait for them (a kick of a deleted virtqueue is a
+# use after free: an oops with init_on_free=1, a KASAN report on the
+# debug kernel).  Each round: every thread fails with EIO within
+# RM_BOUND seconds, umount works, the tag comes back with the bind.
+# busy_start OUT: 8 threads of t.py's busy mode on $RM, output to OUT,
+# their pid in BPID; returns once they run
+busy_start() {
+	"${PYTHON[@]}" "$PY" busy "$RM" 8 120 >"$1" 2>&1 &
+	BPID=$!
 	for _ in $(seq 300); do
-		grep -q READY $W/busy.out && break
+		grep -q READY "$1" && break
 		sleep 0.1
 	done
-	sleep 3
-	diag "3s into the workload: requests in flight $(stats_field inflight), peak $(stats_field inflight_max)"
+}
+UB=/sys/bus/virtio/drivers/9pnet_virtio
+KD=/sys/module/9pnet_virtio/parameters/test_kick_delay_ms
+UB_ROUNDS=6
+vdev_of() {
+	local v
+	for v in $UB/virtio*; do
+		[[ $(cat "$v/mount_tag" 2>/dev/null) == "$1" ]] && { basename "$v"; return 0; }
+	done
+	return 1
+}
+# unbind_round ROUND DELAY_MS: prints what went wrong, nothing if all went well
+unbind_round() {
+	local v bpid e i t dt nt=0 t0
+	v=$(vdev_of "$RMTAG") || { echo "no device with tag $RMTAG bound"; return; }
+	timeout $OP_TIMEOUT mount -t 9p -o "$(opts 1048576)" "$RMTAG" "$RM" || { echo "mount failed"; return; }
+	# what the last round's threads left half done
+	rm -rf "$RM"/d* "$RM"/w*
+	head -c 1M /dev/zero >"$RM/big"
+	busy_start $W/ub.out
+	bpid=$BPID
+	sleep 1
+	echo "$2" >$KD
+	sleep 0.5
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	echo 1 >"$dev/remove" &
-	rmpid=$!
-	# every busy thread must end (with EIO) within the bound
+	timeout $OP_TIMEOUT bash -c "echo $v >$UB/unbind" || echo "unbind of $v failed"
+	echo 0 >$KD
 	for _ in $(seq $((RM_BOUND * 10 + 50))); do
 		kill -0 $bpid 2>/dev/null || break
 		sleep 0.1
 	done
 	if kill -0 $bpid 2>/dev/null; then
-		why+="busy threads still running $((RM_BOUND + 5))s after the removal; "
+		echo "busy threads still running $((RM_BOUND + 5))s after the unbind"
 		kill -9 $bpid 2>/dev/null
-		# a task stuck in the kernel may not die: do not wait forever
-		for _ in $(seq $((OP_TIMEOUT * 10))); do
-			kill -0 $bpid 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 $bpid 2>/dev/null && why+="the busy process survives SIGKILL; "
-	else
-		wait $bpid 2>/dev/null
 	fi
-	for _ in $(seq $((OP_TIMEOUT * 10))); do
-		kill -0 $rmpid 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 $rmpid 2>/dev/null; then
-		why+="echo 1 >remove still running after ${OP_TIMEOUT}s; "
-	else
-		wait $rmpid || why+="echo 1 >remove failed; "
-	fi
-	[[ -e $dev ]] && why+="$dev still there; "
-	nt=0
+	wait $bpid 2>/dev/null
 	while read -r _ i t e; do
 		nt=$((nt + 1))
 		dt=$(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
-		[[ $e == EIO ]] || why+="thread $i: $e; "
+		[[ $e == EIO ]] || echo "thread $i: $e"
 		awk -v d="$dt" -v b=$RM_BOUND 'BEGIN { exit !(d >= 0 && d <= b) }' ||
-			why+="thread $i ended ${dt}s after the removal; "
-		diag "thread $i: $e ${dt}s after the removal"
-	done < <(grep '^T ' $W/busy.out)
-	[[ $nt == 8 ]] || why+="$nt of 8 threads reported; "
-	check "removal: busy threads fail with EIO" "$why"
-
+			echo "thread $i ended ${dt}s after the unbind"
+	done < <(grep '^T ' $W/ub.out)
+	[[ $nt == 8 ]] || echo "$nt of 8 threads reported"
+	timeout $OP_TIMEOUT umount "$RM" || echo "umount failed"
+	timeout $OP_TIMEOUT bash -c "echo $v >$UB/bind" || echo "bind of $v failed"
+	vdev_of "$RMTAG" >/dev/null || echo "tag $RMTAG not back after the bind"
+}
+if want unbind; then
+	RM=$W/rm
+	mkdir -p "$RM"
 	why=
-	out=$(timeout $OP_TIMEOUT "${PYTHON[@]}" "$PY" after "$RM" 7 8 2>&1) || why+="$(grep -v '^#' <<<"$out" | tr '\n' ' '); "
-	grep '^#' <<<"$out"
-	exec 7<&- 8>&-
-	msg=$(timeout $OP_TIMEOUT ls "$RM" 2>&1) && why+="ls succeeded; "
-	[[ $msg == *"$EIO_MSG"* ]] || why+="ls said '$msg'; "
-	timeout $OP_TIMEOUT umount "$RM" || why+="umount failed; "
-	mountpoint -q "$RM" && why+="still mounted; "
-	check "removal: later operations fail with EIO, umount works" "$why" "ls: $msg"
+	if [[ ! -w $KD ]]; then
+		why="no $KD"
+	else
+		for r in $(seq $UB_ROUNDS); do
+			out=$(unbind_round "$r" $(( r % 2 ? 0 : 200 )))
+			diag "round $r: ${out:-ok}"
+			[[ -n $out ]] && why+="round $r: $(tr '\n' ' ' <<<"$out"); "
+		done
+	fi
+	# leave the share as it was for the removal test
+	if timeout $OP_TIMEOUT mount -t 9p -o "$(opts)" "$RMTAG" "$RM"; then
+		rm -rf "$RM"/d* "$RM"/w* "$RM/big"
+		timeout $OP_TIMEOUT umount "$RM" || why+="cleanup umount failed; "
+	else
+		why+="cleanup mount failed; "
+	fi
+	check "unbind: $UB_ROUNDS rounds under 8 busy threads, each fails with EIO, rebinds" "$why"
+fi
+
+# ---- device removal under a busy mount --------------------------------------------
+if want removal; then
+	RM=$W/rm
+	mkdir -p "$RM"
+	why=
+	dev=
+	for v in /sys/bus/virtio/drivers/9pnet_virtio/virtio*; do
+		[[ $(cat "$v/mount_tag" 2>/dev/null) == "$RMTAG" ]] && dev=$(readlink -f "$v/..")
+	done
+	if [[ -z $dev || ! -e $dev/remove ]]; then
+		notok "removal: busy threads fail with EIO" "no PCI device for tag $RMTAG"
+		notok "removal: later operations fail with EIO, umount works" "not run"
+	elif ! timeout $OP_TIMEOUT mount -t 9p -o "$(opts 4194304)" "$RMTAG" "$RM"; then
+		notok "removal: busy threads fail with EIO" "mount $RMTAG failed"
+		notok "removal: later operations fail with EIO, umount works" "not run"
+	else
+		diag "removing $dev (tag $RMTAG)"
+		dd if=/dev/zero of="$RM/big" bs=4M count=16 status=none
+		echo hello >"$RM/small"
+		exec 7<"$RM/big" 8>>"$RM/small"
+		busy_start $W/busy.out
+		bpid=$BPID
+		sleep 3
+		diag "3s into the workload: requests in flight $(stats_field inflight), peak $(stats_field inflight_max)"
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		echo 1 >"$dev/remove" &
+		rmpid=$!
+		# every busy thread must end (with EIO) within the bound
+		for _ in $(seq $((RM_BOUND * 10 + 50))); do
+			kill -0 $bpid 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 $bpid 2>/dev/null; then
+			why+="busy threads still running $((RM_BOUND + 5))s after the removal; "
+			kill -9 $bpid 2>/dev/null
+			# a task stuck in the kernel may not die: do not wait forever
+			for _ in $(seq $((OP_TIMEOUT * 10))); do
+				kill -0 $bpid 2>/dev/null || break
+				sleep 0.1
+			done
+			kill -0 $bpid 2>/dev/null && why+="the busy process survives SIGKILL; "
+		else
+			wait $bpid 2>/dev/null
+		fi
+		for _ in $(seq $((OP_TIMEOUT * 10))); do
+			kill -0 $rmpid 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 $rmpid 2>/dev/null; then
+			why+="echo 1 >remove still running after ${OP_TIMEOUT}s; "
+		else
+			wait $rmpid || why+="echo 1 >remove failed; "
+		fi
+		[[ -e $dev ]] && why+="$dev still there; "
+		nt=0
+		while read -r _ i t e; do
+			nt=$((nt + 1))
+			dt=$(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+			[[ $e == EIO ]] || why+="thread $i: $e; "
+			awk -v d="$dt" -v b=$RM_BOUND 'BEGIN { exit !(d >= 0 && d <= b) }' ||
+				why+="thread $i ended ${dt}s after the removal; "
+			diag "thread $i: $e ${dt}s after the removal"
+		done < <(grep '^T ' $W/busy.out)
+		[[ $nt == 8 ]] || why+="$nt of 8 threads reported; "
+		check "removal: busy threads fail with EIO" "$why"
+
+		why=
+		out=$(timeout $OP_TIMEOUT "${PYTHON[@]}" "$PY" after "$RM" 7 8 2>&1) || why+="$(grep -v '^#' <<<"$out" | tr '\n' ' '); "
+		grep '^#' <<<"$out"
+		exec 7<&- 8>&-
+		msg=$(timeout $OP_TIMEOUT ls "$RM" 2>&1) && why+="ls succeeded; "
+		[[ $msg == *"$EIO_MSG"* ]] || why+="ls said '$msg'; "
+		timeout $OP_TIMEOUT umount "$RM" || why+="umount failed; "
+		mountpoint -q "$RM" && why+="still mounted; "
+		check "removal: later operations fail with EIO, umount works" "$why" "ls: $msg"
+	fi
 fi
 
 # ---- the modules unload ---------------------------------------------------------
@@ -563,4 +717,6 @@ for m in 9p 9pnet_virtio 9pnet; do
 done
 check "unload" "$why"
 
-[[ $nfail == 0 && $n == 10 ]]
+echo "1..$n"
+# every test runs unless VIRTIO_ONLY picked some
+[[ $nfail == 0 && ( -n $ONLY || $n == $NTESTS ) ]]
