@@ -266,8 +266,14 @@ static ssize_t v9fs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 }
 
 /*
- * generic_write_checks(), then drop set-id bits.  Only those: asking for
- * security.capability on every write would cost a round trip each time.
+ * generic_write_checks(), then drop set-id bits and file capabilities
+ * (security.capability) as the VFS requires of every change of the data,
+ * now rather than when write-back reaches the server.  The first write
+ * that finds nothing to drop sets S_NOSEC (SB_NOSEC), and later ones skip
+ * the getxattr round trip until the mode or ctime changes on the server
+ * (__v9fs_apply_attr()) or a security.* attribute is set here (the VFS).
+ * Every write path comes here: write(2), fallocate(2)'s zeros, splice
+ * and copy_file_range(2).  i_rwsem held (notify_change()).
  */
 static ssize_t v9fs_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -275,8 +281,9 @@ static ssize_t v9fs_write_checks(struct kiocb *iocb, struct iov_iter *from)
 	ssize_t ret;
 	int err;
 
+	lockdep_assert_held(&file_inode(file)->i_rwsem);
 	ret = generic_write_checks(iocb, from);
-	if (ret > 0 && (file_inode(file)->i_mode & (S_ISUID | S_ISGID))) {
+	if (ret > 0) {
 		err = file_remove_privs(file);
 		if (err)
 			return err;

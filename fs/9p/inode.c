@@ -176,9 +176,14 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 						 attr->ctime_nsec);
 		struct timespec64 old = inode_get_ctime(inode);
 
-		/* An ACL changed elsewhere changes the ctime. */
-		if (!timespec64_equal(&ct, &old))
+		/*
+		 * An ACL or file capability set elsewhere changes the
+		 * ctime: the next write checks for privileges to drop.
+		 */
+		if (!timespec64_equal(&ct, &old)) {
+			inode->i_flags &= ~S_NOSEC;
 			acl_stale = true;
+		}
 		inode_set_ctime_to_ts(inode, ct);
 	}
 	if ((valid & P9_GETATTR_MTIME) && !local) {
