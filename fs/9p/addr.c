@@ -24,9 +24,11 @@
  */
 #define pr_fmt(fmt) "9p: " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/fscache.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netfs.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
@@ -308,12 +310,35 @@ out:
 
 /* ---- buffered writes ---- */
 
+/*
+ * Test hook, off by default: the next buffered write that extends a file
+ * waits this long in write_end after raising i_size, where write-back
+ * running meanwhile must neither miss the folio nor shrink the size
+ * (t_extend.sh).  The hook disarms itself.
+ */
+static unsigned int write_end_delay_ms;
+module_param(write_end_delay_ms, uint, 0644);
+MODULE_PARM_DESC(write_end_delay_ms,
+		 "testing only: delay in ms inside the next file-extending write_end (default 0)");
+
+static void v9fs_write_end_delay(void)
+{
+	unsigned int ms;
+
+	if (!READ_ONCE(write_end_delay_ms))
+		return;
+	ms = xchg(&write_end_delay_ms, 0);
+	if (ms)
+		msleep(ms);
+}
+
 static int v9fs_write_end(struct file *file, struct address_space *mapping,
 			  loff_t pos, unsigned int len, unsigned int copied,
 			  V9FS_WB_UNIT *unit, void *fsdata)
 {
 	struct folio *folio = v9fs_wb_unit_folio(unit);
 	struct inode *inode = mapping->host;
+	bool extends;
 
 	if (!folio_test_uptodate(folio)) {
 		/*
@@ -333,11 +358,14 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		 * __v9fs_apply_attr() from setting the server's size between
 		 * its look at @wgen and ours.
 		 */
+		extends = pos + copied > i_size_read(inode);
 		spin_lock(&inode->i_lock);
 		atomic_long_inc(&V9I(inode)->wgen);
 		if (pos + copied > i_size_read(inode))
 			i_size_write(inode, pos + copied);
 		spin_unlock(&inode->i_lock);
+		if (extends)
+			v9fs_write_end_delay();
 		folio_mark_dirty(folio);
 	}
 out:
