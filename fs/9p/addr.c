@@ -312,9 +312,9 @@ out:
 
 /*
  * Test hook, off by default: the next buffered write that extends a file
- * waits this long in write_end after raising i_size, where write-back
- * running meanwhile must neither miss the folio nor shrink the size
- * (t_extend.sh).  The hook disarms itself.
+ * waits this long in write_end between marking its folio dirty and
+ * raising i_size, where write-back running meanwhile must neither miss
+ * the folio nor shrink the size (t_extend.sh).  The hook disarms itself.
  */
 static unsigned int write_end_delay_ms;
 module_param(write_end_delay_ms, uint, 0644);
@@ -338,7 +338,6 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 {
 	struct folio *folio = v9fs_wb_unit_folio(unit);
 	struct inode *inode = mapping->host;
-	bool extends;
 
 	if (!folio_test_uptodate(folio)) {
 		/*
@@ -354,19 +353,26 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 	}
 	if (copied) {
 		/*
+		 * Dirty first: from then on the mapping's dirty tag keeps
+		 * __v9fs_apply_attr() from taking the server's size, which
+		 * lacks this write, while the folio stays locked until i_size
+		 * covers it, so write-back cannot clean it before.  (Raising
+		 * i_size first let a write-back in between find nothing dirty,
+		 * shrink i_size to the server's, and skip this folio later.)
+		 */
+		folio_mark_dirty(folio);
+		if (pos + copied > i_size_read(inode))
+			v9fs_write_end_delay();
+		/*
 		 * i_rwsem is held: nobody else moves i_size up; i_lock keeps
 		 * __v9fs_apply_attr() from setting the server's size between
 		 * its look at @wgen and ours.
 		 */
-		extends = pos + copied > i_size_read(inode);
 		spin_lock(&inode->i_lock);
 		atomic_long_inc(&V9I(inode)->wgen);
 		if (pos + copied > i_size_read(inode))
 			i_size_write(inode, pos + copied);
 		spin_unlock(&inode->i_lock);
-		if (extends)
-			v9fs_write_end_delay();
-		folio_mark_dirty(folio);
 	}
 out:
 	folio_unlock(folio);
