@@ -358,21 +358,39 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	return ret;
 }
 
-static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+/**
+ * v9fs_write_locked - write(2) without the locking and the O_SYNC part
+ * @iocb: the write; its file is one of ours, open for writing
+ * @from: the data
+ *
+ * Into the page cache (write cache) or to the server; privileges are
+ * dropped first.  Caller holds i_rwsem (fallocate(2) keeps it across its
+ * size check and its writes).
+ *
+ * Return: bytes written or a negative errno.
+ */
+ssize_t v9fs_write_locked(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
+
+	lockdep_assert_held(&inode->i_rwsem);
+	if (!(iocb->ki_flags & IOCB_DIRECT) &&
+	    v9fs_cached(inode, V9FS_CF_WRITE) &&
+	    v9fs_fid_readable(file->private_data))
+		return v9fs_cached_write(iocb, from);
+	return v9fs_direct_write(iocb, from);
+}
+
+static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;
 	inode_lock(inode);
-	if (!(iocb->ki_flags & IOCB_DIRECT) &&
-	    v9fs_cached(inode, V9FS_CF_WRITE) &&
-	    v9fs_fid_readable(file->private_data))
-		ret = v9fs_cached_write(iocb, from);
-	else
-		ret = v9fs_direct_write(iocb, from);
+	ret = v9fs_write_locked(iocb, from);
 	inode_unlock(inode);
 	if (ret > 0)
 		ret = generic_write_sync(iocb, ret);

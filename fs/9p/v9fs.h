@@ -330,6 +330,7 @@ static inline void v9fs_cache_resize(struct inode *inode, loff_t size) {}
 extern const struct file_operations v9fs_file_fops;
 ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos, struct iov_iter *to);
 ssize_t v9fs_write_full(struct p9_fid *fid, loff_t pos, struct iov_iter *from);
+ssize_t v9fs_write_locked(struct kiocb *iocb, struct iov_iter *from);
 int v9fs_open(struct inode *inode, struct file *file);
 int v9fs_release(struct inode *inode, struct file *file);
 int v9fs_open_flags(int f_flags);
