@@ -27,47 +27,16 @@ done
 
 D=$V9FS_TESTDIR
 SRV=
-W=
-DPID=
-cleanup() {
-	cd /
-	if [[ -n $W ]]; then
-		umount "$W/mnt" 2>/dev/null || umount -l "$W/mnt" 2>/dev/null
-		[[ -n $DPID ]] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-		umount "$W/exp" 2>/dev/null
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-
 : >probe
 if ! setcap cap_net_raw+ep probe 2>/dev/null; then
-	command -v diod >/dev/null ||
-		skip_all "the server stores no security.capability and there is no diod"
-	[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
-	W=$(mktemp -d /run/v9fs-fcaps.XXXXXX)
-	mkdir "$W/exp" "$W/mnt"
-	mount -t tmpfs -o size=16m tmpfs "$W/exp" || skip_all "no tmpfs"
-	diod -f -n -e "$W/exp" -l "$W/sock" -L "$W/diod.log" &
-	DPID=$!
-	for _ in $(seq 100); do
-		[[ -S $W/sock ]] && break
-		sleep 0.2
-	done
-	opts=$(sed 's/\(^\|,\)trans=virtio\(,\|$\)/\1trans=unix\2/' <<<"$V9FS_OPTS")
-	if ! mount -t 9p -o "$opts,aname=$W/exp" "$W/sock" "$W/mnt"; then
-		cat "$W/diod.log" 2>/dev/null | sed 's/^/# diod: /'
-		echo "not ok 1 mount diod's export # mount failed"
+	diod_scratch fcaps
+	D=$DIOD_MNT
+	SRV=$DIOD_EXP
+	: >"$D/probe"
+	if ! setcap cap_net_raw+ep "$D/probe"; then
+		echo "Bail out! setcap on diod's export failed"
 		exit 1
 	fi
-	ktap_note "the suite's server refuses setcap: diod on a tmpfs, -o $opts"
-	D=$W/mnt
-	SRV=$W/exp
-	: >"$D/probe"
-	setcap cap_net_raw+ep "$D/probe" || {
-		echo "not ok 1 setcap on diod's export"
-		exit 1
-	}
 fi
 cd "$D" || exit 1
 
