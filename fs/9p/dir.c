@@ -93,12 +93,23 @@ static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,
 	return d_splice_alias(inode, dentry);
 }
 
-/* Make @dentry (just created on the server under @dfid) positive. */
+/*
+ * Make @dentry (just created on the server under @dfid) positive.  A
+ * directory may be known here already under another name (renamed on the
+ * server since, or a server that reuses a qid): a directory has one
+ * dentry, so its own moves to this name (d_splice_alias()) and @dentry
+ * stays negative and unhashed; two would let a rename between them lock
+ * the one inode twice (lock_rename()).  *@aliasp is then that dentry (a
+ * reference), else NULL.  The VFS does not look at @dentry after a
+ * successful mkdir, mknod or symlink.
+ */
 static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
-			    struct p9_fid *dfid)
+			    struct p9_fid *dfid, struct dentry **aliasp)
 {
+	struct dentry *alias;
 	struct inode *inode;
 
+	*aliasp = NULL;
 	inode = v9fs_walk_inode(dir->i_sb, dfid, dentry);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
@@ -106,7 +117,15 @@ static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
 		return -ENOENT;	/* removed again by someone else */
 	dentry->d_time = jiffies;
 	v9fs_clear_fresh(dir);	/* its mtime and link count moved */
-	d_instantiate(dentry, inode);
+	if (!S_ISDIR(inode->i_mode)) {
+		d_instantiate(dentry, inode);
+		return 0;
+	}
+	d_drop(dentry);
+	alias = d_splice_alias(inode, dentry);
+	if (IS_ERR(alias))
+		return PTR_ERR(alias);
+	*aliasp = alias;
 	return 0;
 }
 
@@ -153,6 +172,11 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	inode = v9fs_iget(dir->i_sb, &attr, seq);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
+	/* We created a regular file: a server that says otherwise lies. */
+	if (!S_ISREG(inode->i_mode)) {
+		iput(inode);
+		return -EIO;
+	}
 	dentry->d_time = jiffies;
 	v9fs_clear_fresh(dir);
 	d_instantiate(dentry, inode);
@@ -258,12 +282,18 @@ static int v9fs_atomic_open(struct inode *dir, struct dentry *dentry,
 	if (err == -EEXIST && !(flags & O_EXCL)) {
 		/* Lost a race with another creator: open what is there. */
 		struct p9_fid *dfid = v9fs_parent_fid(dentry);
+		struct dentry *alias = NULL;
 
 		if (IS_ERR(dfid)) {
 			err = PTR_ERR(dfid);
 		} else {
-			err = v9fs_instantiate(dir, dentry, dfid);
+			err = v9fs_instantiate(dir, dentry, dfid, &alias);
 			p9_fid_put(dfid);
+		}
+		if (!err && alias) {
+			/* a directory's own dentry, moved here */
+			dput(res);
+			res = alias;
 		}
 		if (!err)
 			return finish_no_open(file, res);
@@ -299,6 +329,7 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode)
 {
 	struct posix_acl *dacl, *acl;
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -315,18 +346,21 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_mkdir(dfid, v9fs_dname(dentry), mode & S_IALLUGO,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
-	return v9fs_acl_finish(dentry, dacl, acl, err);
+	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
+	dput(alias);
+	return err;
 }
 
 static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 			struct dentry *dentry, const char *symname)
 {
 	struct p9_str target = { .s = symname, .len = strlen(symname) };
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -337,8 +371,9 @@ static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_symlink(dfid, v9fs_dname(dentry), target,
 				v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	p9_fid_put(dfid);
+	dput(alias);
 	return err;
 }
 
@@ -346,6 +381,7 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode, dev_t rdev)
 {
 	struct posix_acl *dacl, *acl;
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -363,17 +399,20 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_mknod(dfid, v9fs_dname(dentry), mode, rdev,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
-	return v9fs_acl_finish(dentry, dacl, acl, err);
+	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
+	dput(alias);
+	return err;
 }
 
 static int v9fs_link(struct dentry *old, struct inode *dir,
 		     struct dentry *dentry)
 {
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid, *fid;
 	int err;
 
@@ -387,7 +426,12 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	}
 	err = p9_client_link(dfid, fid, v9fs_dname(dentry));
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
+	if (alias) {
+		/* a hard link to a directory: the server lies */
+		dput(alias);
+		err = -EIO;
+	}
 	/*
 	 * Only 9P2000.L reports link counts (and refreshing just did);
 	 * elsewhere the count is ours to keep: v9fs_apply_attr() leaves it.
