@@ -443,15 +443,44 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	return err;
 }
 
-/* @inode lost a name on the server. */
+/*
+ * @inode lost a name on the server.  Was it the last?  The link count
+ * kept here may be older than a name another client added since, and a
+ * file marked GONE is not found again by lookups (v9fs_iget()), which
+ * would make a second inode for it; so for an open file about to lose
+ * its last name here, the server's count is read through the open fid
+ * (which still reaches the file) and decides.  9P2000.L only: the other
+ * dialects have no link count.  The count changes under i_lock, as the
+ * replies' set_nlink() does (a reply in between must not make
+ * drop_nlink() wrap).
+ */
 static void v9fs_unlinked(struct inode *inode, bool isdir)
 {
+	bool asked = false, gone;
+	struct p9_attr attr;
+	struct p9_fid *fid;
+	u64 seq;
+
 	v9fs_clear_fresh(inode);
+	if (!isdir && inode->i_nlink == 1 &&
+	    p9_client_dialect(V9SB(inode->i_sb)->clnt) == P9_DOTL) {
+		fid = v9fs_open_fid_find(inode);
+		if (fid) {
+			seq = v9fs_attr_seq(inode->i_sb);
+			asked = !p9_client_getattr(fid, V9FS_ATTR_MASK, &attr) &&
+				(attr.valid & P9_GETATTR_NLINK) &&
+				v9fs_apply_attr(inode, &attr, seq) >= 0;
+			p9_fid_put(fid);
+		}
+	}
+	spin_lock(&inode->i_lock);
 	if (isdir)
 		clear_nlink(inode);
-	else if (inode->i_nlink)
+	else if (!asked && inode->i_nlink)
 		drop_nlink(inode);
-	if (!inode->i_nlink)
+	gone = !inode->i_nlink;
+	spin_unlock(&inode->i_lock);
+	if (gone)
 		set_bit(V9FS_INO_GONE, &V9I(inode)->flags);
 }
 
