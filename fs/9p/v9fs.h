@@ -277,6 +277,8 @@ void v9fs_fid_add(struct inode *inode, struct p9_fid *fid);
 struct p9_fid *v9fs_fid_find(struct inode *inode, kuid_t uid);
 struct p9_fid *v9fs_dentry_fid(struct dentry *dentry);
 struct p9_fid *v9fs_inode_fid(struct inode *inode);
+struct p9_fid *v9fs_gone_fid(struct inode *inode, struct dentry *dentry,
+			     struct p9_fid *fid);
 struct p9_fid *v9fs_attr_fid(struct inode *inode, struct dentry *dentry);
 struct p9_fid *v9fs_open_fid_find(struct inode *inode);
 struct p9_fid *v9fs_attach(struct v9fs_sb *v9s, kuid_t uid);

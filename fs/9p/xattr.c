@@ -15,9 +15,16 @@
 #include <linux/xattr.h>
 #include "v9fs.h"
 
+/*
+ * The fid an xattr or ACL request about @inode goes through (a walk of
+ * @dentry's path, if given and positive).  Not a walked name once we
+ * removed the file's last one: the name may belong to a new file.
+ */
 static struct p9_fid *v9fs_xattr_fid(struct dentry *dentry,
 				     struct inode *inode)
 {
+	if (test_bit(V9FS_INO_GONE, &V9I(inode)->flags))
+		return v9fs_gone_fid(inode, dentry, NULL);
 	if (dentry && d_really_is_positive(dentry))
 		return v9fs_dentry_fid(dentry);
 	return v9fs_inode_fid(inode);
@@ -71,7 +78,7 @@ ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size)
 	struct p9_fid *fid;
 	ssize_t n;
 
-	fid = v9fs_dentry_fid(dentry);
+	fid = v9fs_xattr_fid(dentry, d_inode(dentry));
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	n = p9_client_getxattr(fid, NULL, buf, size);
@@ -140,7 +147,7 @@ struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu)
 		return ERR_PTR(-ECHILD);
 	if (!IS_POSIXACL(inode))
 		return NULL;
-	fid = v9fs_inode_fid(inode);
+	fid = v9fs_xattr_fid(NULL, inode);
 	if (IS_ERR(fid))
 		return ERR_CAST(fid);
 	n = p9_client_getxattr(fid, v9fs_acl_name(type), NULL, 0);
@@ -183,7 +190,7 @@ static int v9fs_store_acl(struct inode *inode, int type,
 		if (err < 0)
 			goto out;
 	}
-	fid = v9fs_inode_fid(inode);
+	fid = v9fs_xattr_fid(NULL, inode);
 	if (IS_ERR(fid)) {
 		err = PTR_ERR(fid);
 		goto out;
@@ -227,7 +234,7 @@ int v9fs_set_acl(struct v9fs_idmap *mnt_userns, V9FS_ACL_OBJ *obj,
 		if (err)
 			return err;
 		if (mode != inode->i_mode) {
-			fid = v9fs_inode_fid(inode);
+			fid = v9fs_xattr_fid(NULL, inode);
 			if (IS_ERR(fid))
 				return PTR_ERR(fid);
 			pia.valid = P9_ATTR_MODE;
