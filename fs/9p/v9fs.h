@@ -150,6 +150,9 @@ struct v9fs_opts {
  *	(v9fs_data_changed()); an attribute read notes it before asking
  *	(v9fs_attr_seq()) so that a reply overtaken by one of our own
  *	changes does not move the size or mtime back
+ * @no_security_xattr: the server refused a security.* attribute read
+ *	(EOPNOTSUPP: QEMU in every model); later reads, such as the file
+ *	capability check of each write, are refused without asking
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
@@ -159,6 +162,7 @@ struct v9fs_sb {
 	size_t wsize;
 	struct rw_semaphore rename_sem;
 	atomic64_t wseq;
+	bool no_security_xattr;
 	char nodename[__NEW_UTS_LEN + 1];
 };
 

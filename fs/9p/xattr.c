@@ -15,6 +15,8 @@
 #include <linux/xattr.h>
 #include "v9fs.h"
 
+static const struct xattr_handler v9fs_security_xattr;
+
 /*
  * The fid an xattr or ACL request about @inode goes through (a walk of
  * @dentry's path, if given and positive).  Not a walked name once we
@@ -34,14 +36,20 @@ static int v9fs_xattr_get(const struct xattr_handler *handler,
 			  struct dentry *dentry, struct inode *inode,
 			  const char *name, void *buf, size_t size)
 {
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+	bool sec = handler == &v9fs_security_xattr;
 	struct p9_fid *fid;
 	ssize_t n;
 
+	if (sec && READ_ONCE(v9s->no_security_xattr))
+		return -EOPNOTSUPP;
 	fid = v9fs_xattr_fid(dentry, inode);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	n = p9_client_getxattr(fid, xattr_full_name(handler, name), buf, size);
 	p9_fid_put(fid);
+	if (sec && n == -EOPNOTSUPP)
+		WRITE_ONCE(v9s->no_security_xattr, true);
 	if (n > XATTR_SIZE_MAX || (size && n > (ssize_t)size))
 		return -EIO;
 	return n;
@@ -62,6 +70,9 @@ static int v9fs_xattr_set(const struct xattr_handler *handler,
 	err = p9_client_setxattr(fid, xattr_full_name(handler, name), value,
 				 size, flags);
 	p9_fid_put(fid);
+	/* one the server took: it does store them after all */
+	if (!err && value && handler == &v9fs_security_xattr)
+		WRITE_ONCE(V9SB(inode->i_sb)->no_security_xattr, false);
 	return err;
 }
 
