@@ -24,9 +24,11 @@
  */
 #define pr_fmt(fmt) "9p: " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/fscache.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netfs.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
@@ -308,6 +310,28 @@ out:
 
 /* ---- buffered writes ---- */
 
+/*
+ * Test hook, off by default: the next buffered write that extends a file
+ * waits this long in write_end between marking its folio dirty and
+ * raising i_size, where write-back running meanwhile must neither miss
+ * the folio nor shrink the size (t_extend.sh).  The hook disarms itself.
+ */
+static unsigned int write_end_delay_ms;
+module_param(write_end_delay_ms, uint, 0644);
+MODULE_PARM_DESC(write_end_delay_ms,
+		 "testing only: delay in ms inside the next file-extending write_end (default 0)");
+
+static void v9fs_write_end_delay(void)
+{
+	unsigned int ms;
+
+	if (!READ_ONCE(write_end_delay_ms))
+		return;
+	ms = xchg(&write_end_delay_ms, 0);
+	if (ms)
+		msleep(ms);
+}
+
 static int v9fs_write_end(struct file *file, struct address_space *mapping,
 			  loff_t pos, unsigned int len, unsigned int copied,
 			  V9FS_WB_UNIT *unit, void *fsdata)
@@ -329,6 +353,17 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 	}
 	if (copied) {
 		/*
+		 * Dirty first: from then on the mapping's dirty tag keeps
+		 * __v9fs_apply_attr() from taking the server's size, which
+		 * lacks this write, while the folio stays locked until i_size
+		 * covers it, so write-back cannot clean it before.  (Raising
+		 * i_size first let a write-back in between find nothing dirty,
+		 * shrink i_size to the server's, and skip this folio later.)
+		 */
+		folio_mark_dirty(folio);
+		if (pos + copied > i_size_read(inode))
+			v9fs_write_end_delay();
+		/*
 		 * i_rwsem is held: nobody else moves i_size up; i_lock keeps
 		 * __v9fs_apply_attr() from setting the server's size between
 		 * its look at @wgen and ours.
@@ -338,7 +373,6 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		if (pos + copied > i_size_read(inode))
 			i_size_write(inode, pos + copied);
 		spin_unlock(&inode->i_lock);
-		folio_mark_dirty(folio);
 	}
 out:
 	folio_unlock(folio);

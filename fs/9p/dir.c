@@ -107,12 +107,23 @@ static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,
 	return d_splice_alias(inode, dentry);
 }
 
-/* Make @dentry (just created on the server under @dfid) positive. */
+/*
+ * Make @dentry (just created on the server under @dfid) positive.  A
+ * directory may be known here already under another name (renamed on the
+ * server since, or a server that reuses a qid): a directory has one
+ * dentry, so its own moves to this name (d_splice_alias()) and @dentry
+ * stays negative and unhashed; two would let a rename between them lock
+ * the one inode twice (lock_rename()).  *@aliasp is then that dentry (a
+ * reference), else NULL.  The VFS does not look at @dentry after a
+ * successful mkdir, mknod or symlink.
+ */
 static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
-			    struct p9_fid *dfid)
+			    struct p9_fid *dfid, struct dentry **aliasp)
 {
+	struct dentry *alias;
 	struct inode *inode;
 
+	*aliasp = NULL;
 	inode = v9fs_walk_inode(dir->i_sb, dfid, dentry);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
@@ -120,7 +131,15 @@ static int v9fs_instantiate(struct inode *dir, struct dentry *dentry,
 		return -ENOENT;	/* removed again by someone else */
 	dentry->d_time = jiffies;
 	v9fs_clear_fresh(dir);	/* its mtime and link count moved */
-	d_instantiate(dentry, inode);
+	if (!S_ISDIR(inode->i_mode)) {
+		d_instantiate(dentry, inode);
+		return 0;
+	}
+	d_drop(dentry);
+	alias = d_splice_alias(inode, dentry);
+	if (IS_ERR(alias))
+		return PTR_ERR(alias);
+	*aliasp = alias;
 	return 0;
 }
 
@@ -167,6 +186,11 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	inode = v9fs_iget(dir->i_sb, &attr, seq);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
+	/* We created a regular file: a server that says otherwise lies. */
+	if (!S_ISREG(inode->i_mode)) {
+		iput(inode);
+		return -EIO;
+	}
 	dentry->d_time = jiffies;
 	v9fs_clear_fresh(dir);
 	d_instantiate(dentry, inode);
@@ -294,12 +318,18 @@ static int v9fs_atomic_open(struct inode *dir, struct dentry *dentry,
 	if (err == -EEXIST && !(flags & O_EXCL)) {
 		/* Lost a race with another creator: open what is there. */
 		struct p9_fid *dfid = v9fs_parent_fid(dentry);
+		struct dentry *alias = NULL;
 
 		if (IS_ERR(dfid)) {
 			err = PTR_ERR(dfid);
 		} else {
-			err = v9fs_instantiate(dir, dentry, dfid);
+			err = v9fs_instantiate(dir, dentry, dfid, &alias);
 			p9_fid_put(dfid);
+		}
+		if (!err && alias) {
+			/* a directory's own dentry, moved here */
+			dput(res);
+			res = alias;
 		}
 		if (!err)
 			return finish_no_open(file, res);
@@ -335,6 +365,7 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode)
 {
 	struct posix_acl *dacl, *acl;
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -351,18 +382,21 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_mkdir(dfid, v9fs_dname(dentry), mode & S_IALLUGO,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
-	return v9fs_acl_finish(dentry, dacl, acl, err);
+	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
+	dput(alias);
+	return err;
 }
 
 static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 			struct dentry *dentry, const char *symname)
 {
 	struct p9_str target = { .s = symname, .len = strlen(symname) };
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -373,8 +407,9 @@ static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_symlink(dfid, v9fs_dname(dentry), target,
 				v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	p9_fid_put(dfid);
+	dput(alias);
 	return err;
 }
 
@@ -382,6 +417,7 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		      struct dentry *dentry, umode_t mode, dev_t rdev)
 {
 	struct posix_acl *dacl, *acl;
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
 	struct p9_qid qid;
 	int err;
@@ -399,17 +435,20 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	err = p9_client_mknod(dfid, v9fs_dname(dentry), mode, rdev,
 			      v9fs_new_gid(dir), &qid);
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
 	p9_fid_put(dfid);
 out:
-	return v9fs_acl_finish(dentry, dacl, acl, err);
+	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
+	dput(alias);
+	return err;
 }
 
 static int v9fs_link(struct dentry *old, struct inode *dir,
 		     struct dentry *dentry)
 {
+	struct dentry *alias = NULL;
 	struct p9_fid *dfid, *fid;
 	int err;
 
@@ -424,7 +463,12 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	}
 	err = p9_client_link(dfid, fid, v9fs_dname(dentry));
 	if (!err)
-		err = v9fs_instantiate(dir, dentry, dfid);
+		err = v9fs_instantiate(dir, dentry, dfid, &alias);
+	if (alias) {
+		/* a hard link to a directory: the server lies */
+		dput(alias);
+		err = -EIO;
+	}
 	/*
 	 * Only 9P2000.L reports link counts (and refreshing just did);
 	 * elsewhere the count is ours to keep: v9fs_apply_attr() leaves it.
@@ -436,15 +480,44 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 	return err;
 }
 
-/* @inode lost a name on the server. */
+/*
+ * @inode lost a name on the server.  Was it the last?  The link count
+ * kept here may be older than a name another client added since, and a
+ * file marked GONE is not found again by lookups (v9fs_iget()), which
+ * would make a second inode for it; so for an open file about to lose
+ * its last name here, the server's count is read through the open fid
+ * (which still reaches the file) and decides.  9P2000.L only: the other
+ * dialects have no link count.  The count changes under i_lock, as the
+ * replies' set_nlink() does (a reply in between must not make
+ * drop_nlink() wrap).
+ */
 static void v9fs_unlinked(struct inode *inode, bool isdir)
 {
+	bool asked = false, gone;
+	struct p9_attr attr;
+	struct p9_fid *fid;
+	u64 seq;
+
 	v9fs_clear_fresh(inode);
+	if (!isdir && inode->i_nlink == 1 &&
+	    p9_client_dialect(V9SB(inode->i_sb)->clnt) == P9_DOTL) {
+		fid = v9fs_open_fid_find(inode);
+		if (fid) {
+			seq = v9fs_attr_seq(inode->i_sb);
+			asked = !p9_client_getattr(fid, V9FS_ATTR_MASK, &attr) &&
+				(attr.valid & P9_GETATTR_NLINK) &&
+				v9fs_apply_attr(inode, &attr, seq) >= 0;
+			p9_fid_put(fid);
+		}
+	}
+	spin_lock(&inode->i_lock);
 	if (isdir)
 		clear_nlink(inode);
-	else if (inode->i_nlink)
+	else if (!asked && inode->i_nlink)
 		drop_nlink(inode);
-	if (!inode->i_nlink)
+	gone = !inode->i_nlink;
+	spin_unlock(&inode->i_lock);
+	if (gone)
 		set_bit(V9FS_INO_GONE, &V9I(inode)->flags);
 }
 

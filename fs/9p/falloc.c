@@ -19,6 +19,13 @@
  * The rest (KEEP_SIZE alone, which would allocate past the end without
  * changing the size, COLLAPSE_RANGE, INSERT_RANGE, UNSHARE_RANGE) fails
  * with EOPNOTSUPP, as with Linux's own client, so callers fall back.
+ *
+ * Where the zeros go depends on the file's size, which another client may
+ * have changed since it was last read here (an append, a truncation): it
+ * is read again from the server, under i_rwsem, which is held until the
+ * zeros are written, so nothing of ours moves it meanwhile.  A change by
+ * another client between that read and the writes still races them: 9P
+ * has no way to write only where the file is still empty.
  */
 #include <linux/bvec.h>
 #include <linux/falloc.h>
@@ -30,6 +37,7 @@
 
 #define V9FS_ZERO_PAGES	256	/* pages of zeros per write */
 
+/* Write zeros over [@pos, @pos + @len) of @file.  i_rwsem held. */
 static int v9fs_write_zeros(struct file *file, loff_t pos, loff_t len)
 {
 	struct iov_iter iter;
@@ -56,7 +64,7 @@ static int v9fs_write_zeros(struct file *file, loff_t pos, loff_t len)
 		/* at @pos, even on an O_APPEND file */
 		kiocb.ki_flags &= ~IOCB_APPEND;
 		kiocb.ki_pos = pos;
-		n = call_write_iter(file, &kiocb, &iter);
+		n = v9fs_write_locked(&kiocb, &iter);
 		if (n <= 0) {
 			err = n ? n : -EIO;
 			break;
@@ -84,25 +92,40 @@ static int v9fs_write_zeros(struct file *file, loff_t pos, loff_t len)
 long v9fs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
-	loff_t size = i_size_read(inode);
 	loff_t end = offset + len;
+	struct kiocb kiocb;
+	loff_t size;
+	ssize_t n;
+	int err;
 
 	switch (mode) {
 	case 0:
-		if (end <= size)
-			return 0;
-		offset = max(offset, size);
-		break;
 	case FALLOC_FL_ZERO_RANGE:
-		break;
 	case FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE:
 	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
-		end = min(end, size);
-		if (end <= offset)
-			return 0;
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
-	return v9fs_write_zeros(file, offset, end - offset);
+
+	inode_lock(inode);
+	/* The size another client left, not the one we last saw. */
+	err = v9fs_refresh(inode, file_dentry(file));
+	if (!err) {
+		size = i_size_read(inode);
+		if (mode == 0)
+			offset = max(offset, size);
+		else if (mode & FALLOC_FL_KEEP_SIZE)
+			end = min(end, size);
+		if (end > offset)
+			err = v9fs_write_zeros(file, offset, end - offset);
+	}
+	inode_unlock(inode);
+	if (err || end <= offset)
+		return err;
+	/* O_SYNC and O_DSYNC files: as write(2) would */
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_pos = end;
+	n = generic_write_sync(&kiocb, end - offset);
+	return n < 0 ? n : 0;
 }

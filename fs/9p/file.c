@@ -26,6 +26,7 @@
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
 #include "v9fs.h"
@@ -267,8 +268,14 @@ static ssize_t v9fs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 }
 
 /*
- * generic_write_checks(), then drop set-id bits.  Only those: asking for
- * security.capability on every write would cost a round trip each time.
+ * generic_write_checks(), then drop set-id bits and file capabilities
+ * (security.capability) as the VFS requires of every change of the data,
+ * now rather than when write-back reaches the server.  The first write
+ * that finds nothing to drop sets S_NOSEC (SB_NOSEC), and later ones skip
+ * the getxattr round trip until the mode or ctime changes on the server
+ * (__v9fs_apply_attr()) or a security.* attribute is set here (the VFS).
+ * Every write path comes here: write(2), fallocate(2)'s zeros, splice
+ * and copy_file_range(2).  i_rwsem held (notify_change()).
  */
 static ssize_t v9fs_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -276,8 +283,9 @@ static ssize_t v9fs_write_checks(struct kiocb *iocb, struct iov_iter *from)
 	ssize_t ret;
 	int err;
 
+	lockdep_assert_held(&file_inode(file)->i_rwsem);
 	ret = generic_write_checks(iocb, from);
-	if (ret > 0 && (file_inode(file)->i_mode & (S_ISUID | S_ISGID))) {
+	if (ret > 0) {
 		err = file_remove_privs(file);
 		if (err)
 			return err;
@@ -352,21 +360,39 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	return ret;
 }
 
-static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+/**
+ * v9fs_write_locked - write(2) without the locking and the O_SYNC part
+ * @iocb: the write; its file is one of ours, open for writing
+ * @from: the data
+ *
+ * Into the page cache (write cache) or to the server; privileges are
+ * dropped first.  Caller holds i_rwsem (fallocate(2) keeps it across its
+ * size check and its writes).
+ *
+ * Return: bytes written or a negative errno.
+ */
+ssize_t v9fs_write_locked(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
+
+	lockdep_assert_held(&inode->i_rwsem);
+	if (!(iocb->ki_flags & IOCB_DIRECT) &&
+	    v9fs_cached(inode, V9FS_CF_WRITE) &&
+	    v9fs_fid_readable(file->private_data))
+		return v9fs_cached_write(iocb, from);
+	return v9fs_direct_write(iocb, from);
+}
+
+static ssize_t v9fs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;
 	inode_lock(inode);
-	if (!(iocb->ki_flags & IOCB_DIRECT) &&
-	    v9fs_cached(inode, V9FS_CF_WRITE) &&
-	    v9fs_fid_readable(file->private_data))
-		ret = v9fs_cached_write(iocb, from);
-	else
-		ret = v9fs_direct_write(iocb, from);
+	ret = v9fs_write_locked(iocb, from);
 	inode_unlock(inode);
 	if (ret > 0)
 		ret = generic_write_sync(iocb, ret);
@@ -619,21 +645,147 @@ static int v9fs_unlock_fids(struct file *file, const struct file_lock *fl,
 	return n;
 }
 
+/* A POSIX lock its owner held before a request changed it. */
+struct v9fs_held_lock {
+	unsigned char type;
+	unsigned int pid;
+	loff_t start, end;
+};
+
+static int v9fs_held_cmp(const void *a, const void *b)
+{
+	const struct v9fs_held_lock *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The POSIX locks of @fl's owner that overlap @fl's range, by start,
+ * taken before @fl is applied locally: an upgrade replaces them and a
+ * lock of the same type merges with them, so the local undo of a request
+ * the server refuses must put them back.
+ *
+ * Return: how many there are, in *@held (kmalloc'ed; NULL for none), or
+ * -ENOMEM.
+ */
+static int v9fs_held_locks(struct file *file, const struct file_lock *fl,
+			   struct v9fs_held_lock **held)
+{
+	struct file_lock_context *ctx = locks_inode_context(file_inode(file));
+	struct v9fs_held_lock *h = NULL;
+	struct file_lock *l;
+	int n, max = 0;
+
+	*held = NULL;
+	if (!ctx)
+		return 0;
+	for (;;) {
+		n = 0;
+		spin_lock(&ctx->flc_lock);
+		list_for_each_entry(l, &ctx->flc_posix, V9FS_FL_LIST) {
+			if (v9fs_fl_owner(l) != v9fs_fl_owner(fl) ||
+			    l->fl_end < fl->fl_start || l->fl_start > fl->fl_end)
+				continue;
+			if (n < max) {
+				h[n].type = v9fs_fl_type(l);
+				h[n].pid = v9fs_fl_pid(l);
+				h[n].start = l->fl_start;
+				h[n].end = l->fl_end;
+			}
+			n++;
+		}
+		spin_unlock(&ctx->flc_lock);
+		/* Only the owner itself (another thread) adds to them. */
+		if (n <= max)
+			break;
+		kfree(h);
+		h = kmalloc_array(n, sizeof(*h), GFP_KERNEL);
+		if (!h)
+			return -ENOMEM;
+		max = n;
+	}
+	if (!n) {
+		kfree(h);
+		h = NULL;
+	}
+	/* Their owner's locks never overlap: by start is in order. */
+	sort(h, n, sizeof(*h), v9fs_held_cmp, NULL);
+	*held = h;
+	return n;
+}
+
+/* Apply @type over [@start, @end] locally for @fl's owner, at once. */
+static void v9fs_local_relock(struct file *file, const struct file_lock *fl,
+			      struct file_lock *l, unsigned char type,
+			      unsigned int pid, loff_t start, loff_t end)
+{
+	locks_init_lock(l);
+	v9fs_fl_owner(l) = v9fs_fl_owner(fl);
+	v9fs_fl_pid(l) = pid;
+	v9fs_fl_flags(l) = v9fs_fl_flags(fl) & ~FL_SLEEP;
+	v9fs_fl_file(l) = file;
+	v9fs_fl_type(l) = type;
+	l->fl_start = start;
+	l->fl_end = end;
+	locks_lock_file_wait(file, l);
+}
+
+/*
+ * The server refused the POSIX lock @fl that is already taken locally:
+ * give its owner back exactly the locks @held it had in the range.  They
+ * go back first, over the new lock (a downgrade or the same lock again,
+ * which nobody else can conflict with: the range is ours now), then the
+ * rest of the range is unlocked, so no other process can get in between.
+ * The server is asked for them again too: one that keeps POSIX locks
+ * still has them (nothing changes), one that keeps them as flock(2) of
+ * its descriptor (diod) lost them in the failed conversion.  If someone
+ * took the file there meanwhile, that cannot be undone from here.
+ */
+static void v9fs_undo_lock(struct file *file, struct file_lock *fl,
+			   const struct v9fs_held_lock *held, int n)
+{
+	struct file_lock l;
+	loff_t pos = fl->fl_start;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v9fs_local_relock(file, fl, &l, held[i].type, held[i].pid,
+				  held[i].start, held[i].end);
+		v9fs_server_lock(file, file->private_data, F_SETLK, &l);
+	}
+	for (i = 0; i < n && pos <= fl->fl_end; i++) {
+		if (held[i].start > pos)
+			v9fs_local_relock(file, fl, &l, F_UNLCK,
+					  v9fs_fl_pid(fl), pos,
+					  held[i].start - 1);
+		if (held[i].end >= fl->fl_end)
+			return;
+		pos = max(pos, held[i].end + 1);
+	}
+	if (pos <= fl->fl_end)
+		v9fs_local_relock(file, fl, &l, F_UNLCK, v9fs_fl_pid(fl),
+				  pos, fl->fl_end);
+}
+
 /*
  * Locks are taken locally first (that orders the guest's own processes
- * and lets close(2) find them), then on the server.  A dialect without
- * locks keeps the local lock only.  POSIX unlocks go to the server
- * through the fids the owner's locks were taken through
- * (v9fs_unlock_fids()); an flock(2) lock belongs to its file, so its
- * unlock goes through that file's fid, always: a failed conversion
- * (LOCK_SH to LOCK_EX) drops the old lock locally without telling us,
- * and the server's copy must go too.
+ * and lets close(2) find them), then on the server; a request the server
+ * refuses is undone locally, POSIX ones to exactly the locks the owner
+ * held before (v9fs_undo_lock()).  A dialect without locks keeps the
+ * local lock only.  POSIX unlocks go to the server through the fids the
+ * owner's locks were taken through (v9fs_unlock_fids()); an flock(2)
+ * lock belongs to its file, so its unlock goes through that file's fid,
+ * always: a failed conversion (LOCK_SH to LOCK_EX) drops the old lock
+ * locally without telling us, and the server's copy must go too (so a
+ * conversion the server refuses drops the old lock, as a local failed
+ * conversion does).
  */
 static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 {
 	unsigned char type = v9fs_fl_type(fl);
 	struct p9_fid *fids[V9FS_UNLOCK_FIDS];
-	int err, n, i;
+	struct v9fs_held_lock *held = NULL;
+	int err, n, i, nheld = 0;
 
 	if (type == F_UNLCK) {
 		n = (v9fs_fl_flags(fl) & FL_POSIX) ? v9fs_unlock_fids(file, fl, fids)
@@ -647,6 +799,11 @@ static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 		}
 		return err;
 	}
+	if (v9fs_fl_flags(fl) & FL_POSIX) {
+		nheld = v9fs_held_locks(file, fl, &held);
+		if (nheld < 0)
+			return nheld;
+	}
 	err = locks_lock_file_wait(file, fl);
 	if (err && (v9fs_fl_flags(fl) & FL_FLOCK)) {
 		/* a failed conversion left no lock of this file here */
@@ -655,15 +812,19 @@ static int v9fs_setlock(struct file *file, int cmd, struct file_lock *fl)
 		v9fs_fl_type(fl) = type;
 	}
 	if (err)
-		return err;
+		goto out;
 	err = v9fs_server_lock(file, file->private_data, cmd, fl);
-	if (err == -EOPNOTSUPP)
-		return 0;
-	if (err) {
+	if (err == -EOPNOTSUPP) {
+		err = 0;
+	} else if (err && (v9fs_fl_flags(fl) & FL_POSIX)) {
+		v9fs_undo_lock(file, fl, held, nheld);
+	} else if (err) {
 		v9fs_fl_type(fl) = F_UNLCK;
 		locks_lock_file_wait(file, fl);
 		v9fs_fl_type(fl) = type;
 	}
+out:
+	kfree(held);
 	return err;
 }
 

@@ -181,9 +181,14 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 						 attr->ctime_nsec);
 		struct timespec64 old = inode_get_ctime(inode);
 
-		/* An ACL changed elsewhere changes the ctime. */
-		if (!timespec64_equal(&ct, &old))
+		/*
+		 * An ACL or file capability set elsewhere changes the
+		 * ctime: the next write checks for privileges to drop.
+		 */
+		if (!timespec64_equal(&ct, &old)) {
+			inode->i_flags &= ~S_NOSEC;
 			acl_stale = true;
+		}
 		inode_set_ctime_to_ts(inode, ct);
 	}
 	if ((valid & P9_GETATTR_MTIME) && !local) {
@@ -577,13 +582,40 @@ static struct p9_fid *v9fs_setattr_fid(struct inode *inode,
 			fid = v9fs_attr_fid(inode, NULL);
 		return fid;
 	}
+	return v9fs_gone_fid(inode, dentry, fid);
+}
+
+/**
+ * v9fs_gone_fid - a fid for a request about a file whose names we removed
+ * @inode: the inode, V9FS_INO_GONE
+ * @dentry: its (unhashed) dentry, or NULL for any
+ * @fid: a fid of the caller's to use (its reference moves here), or NULL
+ *
+ * No name is walked to a GONE file; an open fid (or one kept with the
+ * inode) is used, unless the removed name now names another file: a
+ * server that goes by the name a fid was opened under (QEMU, for
+ * Tsetattr and xattrs) would then change that file.  See
+ * v9fs_setattr_fid().
+ *
+ * Return: a fid reference, or ERR_PTR(-ENOENT).
+ */
+struct p9_fid *v9fs_gone_fid(struct inode *inode, struct dentry *dentry,
+			     struct p9_fid *fid)
+{
+	struct dentry *alias = NULL;
+	bool reused;
+
 	if (!fid)
 		fid = v9fs_open_fid_find(inode);
 	if (!fid)
 		fid = v9fs_fid_find(inode, v9fs_fid_user(V9SB(inode->i_sb)));
 	if (!fid)
 		return ERR_PTR(-ENOENT);
-	if (!IS_ROOT(dentry) && v9fs_name_reused(dentry, inode)) {
+	if (!dentry)
+		dentry = alias = d_find_any_alias(inode);
+	reused = dentry && !IS_ROOT(dentry) && v9fs_name_reused(dentry, inode);
+	dput(alias);
+	if (reused) {
 		p9_fid_put(fid);
 		return ERR_PTR(-ENOENT);
 	}

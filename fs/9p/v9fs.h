@@ -150,6 +150,9 @@ struct v9fs_opts {
  *	(v9fs_data_changed()); an attribute read notes it before asking
  *	(v9fs_attr_seq()) so that a reply overtaken by one of our own
  *	changes does not move the size or mtime back
+ * @no_security_xattr: the server refused a security.* attribute read
+ *	(EOPNOTSUPP: QEMU in every model); later reads, such as the file
+ *	capability check of each write, are refused without asking
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
@@ -159,6 +162,7 @@ struct v9fs_sb {
 	size_t wsize;
 	struct rw_semaphore rename_sem;
 	atomic64_t wseq;
+	bool no_security_xattr;
 	char nodename[__NEW_UTS_LEN + 1];
 };
 
@@ -288,6 +292,8 @@ void v9fs_fid_add(struct inode *inode, struct p9_fid *fid);
 struct p9_fid *v9fs_fid_find(struct inode *inode, kuid_t uid);
 struct p9_fid *v9fs_dentry_fid(struct dentry *dentry);
 struct p9_fid *v9fs_inode_fid(struct inode *inode);
+struct p9_fid *v9fs_gone_fid(struct inode *inode, struct dentry *dentry,
+			     struct p9_fid *fid);
 struct p9_fid *v9fs_attr_fid(struct inode *inode, struct dentry *dentry);
 struct p9_fid *v9fs_open_fid_find(struct inode *inode);
 struct p9_fid *v9fs_attach(struct v9fs_sb *v9s, kuid_t uid);
@@ -367,6 +373,7 @@ extern const struct export_operations v9fs_export_ops;
 extern const struct file_operations v9fs_file_fops;
 ssize_t v9fs_read_full(struct p9_fid *fid, loff_t pos, struct iov_iter *to);
 ssize_t v9fs_write_full(struct p9_fid *fid, loff_t pos, struct iov_iter *from);
+ssize_t v9fs_write_locked(struct kiocb *iocb, struct iov_iter *from);
 int v9fs_open(struct inode *inode, struct file *file);
 int v9fs_release(struct inode *inode, struct file *file);
 int v9fs_open_flags(int f_flags);

@@ -15,9 +15,18 @@
 #include <linux/xattr.h>
 #include "v9fs.h"
 
+static const struct xattr_handler v9fs_security_xattr;
+
+/*
+ * The fid an xattr or ACL request about @inode goes through (a walk of
+ * @dentry's path, if given and positive).  Not a walked name once we
+ * removed the file's last one: the name may belong to a new file.
+ */
 static struct p9_fid *v9fs_xattr_fid(struct dentry *dentry,
 				     struct inode *inode)
 {
+	if (test_bit(V9FS_INO_GONE, &V9I(inode)->flags))
+		return v9fs_gone_fid(inode, dentry, NULL);
 	if (dentry && d_really_is_positive(dentry))
 		return v9fs_dentry_fid(dentry);
 	return v9fs_inode_fid(inode);
@@ -27,14 +36,20 @@ static int v9fs_xattr_get(const struct xattr_handler *handler,
 			  struct dentry *dentry, struct inode *inode,
 			  const char *name, void *buf, size_t size)
 {
+	struct v9fs_sb *v9s = V9SB(inode->i_sb);
+	bool sec = handler == &v9fs_security_xattr;
 	struct p9_fid *fid;
 	ssize_t n;
 
+	if (sec && READ_ONCE(v9s->no_security_xattr))
+		return -EOPNOTSUPP;
 	fid = v9fs_xattr_fid(dentry, inode);
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	n = p9_client_getxattr(fid, xattr_full_name(handler, name), buf, size);
 	p9_fid_put(fid);
+	if (sec && n == -EOPNOTSUPP)
+		WRITE_ONCE(v9s->no_security_xattr, true);
 	if (n > XATTR_SIZE_MAX || (size && n > (ssize_t)size))
 		return -EIO;
 	return n;
@@ -55,6 +70,9 @@ static int v9fs_xattr_set(const struct xattr_handler *handler,
 	err = p9_client_setxattr(fid, xattr_full_name(handler, name), value,
 				 size, flags);
 	p9_fid_put(fid);
+	/* one the server took: it does store them after all */
+	if (!err && value && handler == &v9fs_security_xattr)
+		WRITE_ONCE(V9SB(inode->i_sb)->no_security_xattr, false);
 	return err;
 }
 
@@ -71,7 +89,7 @@ ssize_t v9fs_listxattr(struct dentry *dentry, char *buf, size_t size)
 	struct p9_fid *fid;
 	ssize_t n;
 
-	fid = v9fs_dentry_fid(dentry);
+	fid = v9fs_xattr_fid(dentry, d_inode(dentry));
 	if (IS_ERR(fid))
 		return PTR_ERR(fid);
 	n = p9_client_getxattr(fid, NULL, buf, size);
@@ -140,7 +158,7 @@ struct posix_acl *v9fs_get_acl(struct inode *inode, int type, bool rcu)
 		return ERR_PTR(-ECHILD);
 	if (!IS_POSIXACL(inode))
 		return NULL;
-	fid = v9fs_inode_fid(inode);
+	fid = v9fs_xattr_fid(NULL, inode);
 	if (IS_ERR(fid))
 		return ERR_CAST(fid);
 	n = p9_client_getxattr(fid, v9fs_acl_name(type), NULL, 0);
@@ -183,7 +201,7 @@ static int v9fs_store_acl(struct inode *inode, int type,
 		if (err < 0)
 			goto out;
 	}
-	fid = v9fs_inode_fid(inode);
+	fid = v9fs_xattr_fid(NULL, inode);
 	if (IS_ERR(fid)) {
 		err = PTR_ERR(fid);
 		goto out;
@@ -227,7 +245,7 @@ int v9fs_set_acl(struct v9fs_idmap *mnt_userns, V9FS_ACL_OBJ *obj,
 		if (err)
 			return err;
 		if (mode != inode->i_mode) {
-			fid = v9fs_inode_fid(inode);
+			fid = v9fs_xattr_fid(NULL, inode);
 			if (IS_ERR(fid))
 				return PTR_ERR(fid);
 			pia.valid = P9_ATTR_MODE;

@@ -118,3 +118,41 @@ _spare_tag_restore() {
 	mount -t 9p -o "$V9FS_OPTS" "$V9FS_TAG2" "$V9FS_MNT2" ||
 		echo "# could not mount $V9FS_TAG2 on $V9FS_MNT2 again"
 }
+
+# diod_scratch NAME: for what QEMU's 9p server cannot do (store security.*
+# attributes, refuse a lock): serve a fresh tmpfs of this guest with diod
+# and mount it with the suite's options (V9FS_OPTS) over a unix socket.
+# Skips the test without diod or off virtio; a mount that fails fails the
+# test. Sets DIOD_EXP (the export as diod's own file system sees it) and
+# DIOD_MNT (the 9p mount of it); at exit both go and diod is stopped.
+diod_scratch() {
+	local opts
+	command -v diod >/dev/null || skip_all "no diod"
+	[[ ,$V9FS_OPTS, == *,trans=virtio,* ]] || skip_all "not a virtio mount"
+	_DIOD_W=$(mktemp -d "/run/v9fs-$1.XXXXXX") || skip_all "no scratch directory"
+	trap _diod_scratch_end EXIT
+	mkdir "$_DIOD_W/exp" "$_DIOD_W/mnt"
+	mount -t tmpfs -o size=16m tmpfs "$_DIOD_W/exp" || skip_all "no tmpfs"
+	diod -f -n -e "$_DIOD_W/exp" -l "$_DIOD_W/sock" -L "$_DIOD_W/diod.log" &
+	_DIOD_PID=$!
+	for _ in $(seq 100); do
+		[[ -S $_DIOD_W/sock ]] && break
+		sleep 0.2
+	done
+	opts=$(sed 's/\(^\|,\)trans=virtio\(,\|$\)/\1trans=unix\2/' <<<"$V9FS_OPTS")
+	if ! mount -t 9p -o "$opts,aname=$_DIOD_W/exp" "$_DIOD_W/sock" "$_DIOD_W/mnt"; then
+		sed 's/^/# diod: /' "$_DIOD_W/diod.log" 2>/dev/null
+		echo "Bail out! cannot mount diod's export (-o $opts)"
+		exit $KSFT_FAIL
+	fi
+	ktap_note "diod serves a tmpfs of this guest, mounted -o $opts"
+	DIOD_EXP=$_DIOD_W/exp
+	DIOD_MNT=$_DIOD_W/mnt
+}
+_diod_scratch_end() {
+	cd /
+	umount "$_DIOD_W/mnt" 2>/dev/null || umount -l "$_DIOD_W/mnt" 2>/dev/null
+	kill "$_DIOD_PID" 2>/dev/null && wait "$_DIOD_PID" 2>/dev/null
+	umount "$_DIOD_W/exp" 2>/dev/null
+	rm -rf "$_DIOD_W"
+}

@@ -5,6 +5,7 @@
  * unlinked directory stays usable as an fd but accepts no new entries.
  */
 #include <dirent.h>
+#include <sys/xattr.h>
 #include <sys/mman.h>
 #include "t_common.h"
 
@@ -148,6 +149,36 @@ static void unlinked_fsetattr(void)
  * Changes made through the fd of an unlinked file must never land on a
  * new file that took its name: they apply to the open file or fail.
  */
+/*
+ * As unlinked_name_reused, for extended attributes: fsetxattr() and
+ * fgetxattr() of an unlinked open file must not reach the new file that
+ * took its name (they may fail with ENOENT where the server goes by
+ * name, as QEMU does).
+ */
+static void unlinked_xattr_reused(void)
+{
+	char buf[16];
+	ssize_t n;
+	int fd, r;
+
+	CHECK(t_put("f", "old data", 8) == 0);
+	if (setxattr("f", "user.t9old", "o", 1, 0) && errno == EOPNOTSUPP)
+		SKIP("no user.* xattrs here");
+	fd = open("f", O_RDWR);
+	CHECK(fd >= 0);
+	CHECK(unlink("f") == 0);
+	CHECK(t_put("f", "NEW", 3) == 0);
+	r = fsetxattr(fd, "user.t9", "x", 1, 0);
+	CHECKF(r == 0 || errno == ENOENT, "fsetxattr: %s", t_errname(errno));
+	n = getxattr("f", "user.t9", buf, sizeof(buf));
+	CHECKF(n < 0 && errno == ENODATA,
+	       "the new file got the old one's attribute (%zd)", n);
+	n = fgetxattr(fd, "user.t9old", buf, sizeof(buf));
+	CHECKF(n == 1 || (n < 0 && errno == ENOENT),
+	       "fgetxattr of the old file: %zd, %s", n, t_errname(errno));
+	close(fd);
+}
+
 static void unlinked_name_reused(void)
 {
 	struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
@@ -381,6 +412,7 @@ int main(void)
 	t_run("unlinked_ftruncate", unlinked_ftruncate);
 	t_run("unlinked_fsetattr", unlinked_fsetattr);
 	t_run("unlinked_name_reused", unlinked_name_reused);
+	t_run("unlinked_xattr_reused", unlinked_xattr_reused);
 	t_run("proc_reopen", proc_reopen);
 	t_run("two_fds_one_closed", two_fds_one_closed);
 	t_run("unlinked_mmap", unlinked_mmap);
