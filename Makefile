@@ -41,7 +41,7 @@ bench:
 #   make selftests     build the VFS selftests into build/selftests/9p
 #   make check-guest   only the guest tests of make check
 #   make check-build   only the W=1, sparse and unit steps of make check
-#   make check-all     make check with every suites.conf line on 6.12 too
+#   make check-all     make check with all of the 6.12 guest steps in full too
 #   make check-debug   the guest suite on the debug kernel (KASAN, lockdep,
 #                      kmemleak, fault injection): slow, not in make check
 #   make checkpatch    scripts/checkpatch.pl (of linux-source-6.1) on our code
@@ -63,10 +63,10 @@ selftests:
 	$(MAKE) -C tools/testing/selftests/filesystems/9p OUTPUT=$(CURDIR)/build/selftests/9p
 
 check-guest:
-	CHECK_ONLY='modload oops-harness suite:* run-kernel run-ng modload@6.12 run-ng@6.12' scripts/check.sh
+	CHECK_ONLY="$$(scripts/steps.sh --flag guest --not debug-only --not all-only --globs)" scripts/check.sh
 
 check-all:
-	CHECK_612_SUITE='*' CHECK_612_STEPS='modload virtio fd suites run_kernel run_ng' scripts/check.sh
+	CHECK_612_SUITE='*' CHECK_ALL=1 FD_SUITE_TCP_612=full FD_SUITE_UNIX_612=full scripts/check.sh
 
 check-build:
 	CHECK_ONLY='build-W1 sparse unit selftests-build' scripts/check.sh

@@ -4,11 +4,15 @@
 # check-debug.sh (make check-debug): make check's guest suite on the debug
 # kernel (tools/testing/vm/debug-kernel: KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
 # kmemleak, debugobjects, SLUB debugging, fault injection), plus a
-# fault-injection pass. Slow: not part of make check.
+# fault-injection pass. Slow: not part of make check. Its steps are those
+# of scripts/steps.conf flagged debug or debug-only:
 #
 #   modload      our modules (built against the debug kernel in
 #                build/debug/ng) load, are ours, and unload
 #   kclient      the client core from a test module
+#   virtio       the virtio transport: a full ring, give-ups, the driver
+#                unbound and the device removed under load (KASAN sees
+#                a use of a freed virtqueue there)
 #   fd           tcp, unix and fd transports, every fault of the test server
 #   rdma         soft-RoCE, v9fs-ng's 9pnet_rdma
 #   suite:ng/N   line N of tools/testing/vm/suites.conf (lines count from
@@ -76,12 +80,14 @@ fi
 
 # ---- the steps, with their expected minutes (a 3-stream run of the debug
 # kernel, 2 cores) for the order: the longest first keeps the streams even
-declare -A minutes=([fd]=63 [rdma]=42 [fault-inject]=28 [modload]=3 [kclient]=3)
-all=(modload kclient fd rdma)
+declare -A minutes=([fd]=63 [rdma]=42 [fault-inject]=28 [virtio]=25 [modload]=3 [kclient]=3)
+# The steps: those of scripts/steps.conf flagged debug or debug-only, in
+# its order, suite:MODS as one step per line of suites.conf.
+suite_steps=()
 i=0
 while read -r mods cache rest; do
 	[[ -z ${mods:-} ]] && continue
-	all+=("suite:$mods/$i")
+	suite_steps+=("suite:$mods/$i")
 	# cache=none runs the most tests; Linux's client line all of its own
 	if [[ $mods == kernel ]]; then
 		minutes[suite:$mods/$i]=60
@@ -92,7 +98,14 @@ while read -r mods cache rest; do
 	fi
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' "$SUITES" | awk 'NF { print $1, $3 }')
-all+=(fault-inject)
+all=()
+for s in $("$PROJECT/scripts/steps.sh" --flag debug --flag debug-only --names); do
+	if [[ $s == suite:MODS ]]; then
+		all+=("${suite_steps[@]}")
+	else
+		all+=("$s")
+	fi
+done
 
 steps=()
 for s in "${all[@]}"; do

@@ -3,44 +3,12 @@
 #
 # check.sh (make check): every test of v9fs-ng, user space and guest.
 #
-#   setup          scripts/setup.sh (apt-get only if something is missing)
-#   build-W1       make W=1: no warning from our sources, no modpost warning
-#   sparse         make W=1 C=2: no sparse warning from our sources
-#   unit           make -C tools/testing/9p check (if that Makefile exists)
-#   selftests-build  the C selftests build without warnings
-#   guest tests (tools/testing/vm/vm-run, one TCG boot each):
-#     modload      our modules load (they, not the kernel's), match the
-#                  build, and unload
-#     oops-harness a deliberately oopsing module makes vm-run fail with
-#                  its distinct status and name the console log
-#     timeout-harness  a guest that outlives its limit: its watchdog's
-#                  dump reaches the console and check.sh's failure detail
-#     kclient      the client core over virtio from a test module
-#     virtio       the virtio transport through real mounts: msize, 64
-#                  threads, a big file, a full ring under reqtimeout=,
-#                  the driver unbound and device removal under load
-#     fd           tcp, unix and fd transports against diod and the
-#                  fault-injecting test server; the selftests over tcp
-#                  and unix against diod; diod killed under load
-#     legacy       the selftests on plain 9P2000 (tcp, against the
-#                  project's p9srv.py: QEMU does not speak 9P2000)
-#     rdma         the rdma transport on soft-RoCE through the 9P RDMA
-#                  gateway, ours and the kernel's own client
-#     suite:MODS   the selftests, per line of tools/testing/vm/suites.conf
-#     run-kernel   make run's root-on-9p boot with the kernel's modules
-#     run-ng       the same with v9fs-ng: boots, or fails fast and cleanly
-#   on the newest 6.12 kernel (scripts/kver.sh 6.12; v9fs-ng built in
-#   build/kRELEASE by scripts/ngbuild.sh):
-#     build-W1@6.12, sparse@6.12   the two build steps for 6.12
-#     modload@6.12, virtio@6.12, fd@6.12, run-ng@6.12   as on 6.1
-#     suite:kernel@6.12  the kernel line of suites.conf, 6.12's own 9p
-#     suite:ng@6.12      the ng lines CHECK_612_SUITE names (a subset;
-#                  make check-all: all, with run-kernel@6.12 too)
-#     dkms         make dkms-deb's package installed on the host (dpkg -i,
-#                  dkms) for each 6.1 and 6.12 kernel, a guest of each
-#                  loading its modules (vm-run --mods host), then removed
-#     fault-inject only with V9FS_KERNEL=debug (make check-debug): v9fs-ng
-#                  under failslab/fail_page_alloc/fail-nth
+# After setup (scripts/setup.sh: apt-get only if something is missing),
+# the steps of scripts/steps.conf, in its order; what each one checks is
+# README.md's table "What make check runs". Each is a function step_NAME
+# below (step_fn), also run for NAME@6.12 on the newest 6.12 kernel
+# (scripts/kver.sh 6.12; v9fs-ng built in build/kRELEASE by
+# scripts/ngbuild.sh).
 #
 # Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
 # "N passed, N failed, N skipped". Exit status 0 only if nothing failed.
@@ -54,8 +22,8 @@
 # RDMA_MODS, the rdma step's clients ("ng kernel");
 # VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the issue's size);
 # CHECK_612_SUITE, globs over MODS:VERSION:CACHE of suites.conf lines
-# run on 6.12 ('*': all); CHECK_612_STEPS, the guest steps run on 6.12
-# (modload virtio fd suites run_ng; also run_kernel);
+# run on 6.12 ('*': all); CHECK_ALL=1 (make check-all) adds the steps
+# of scripts/steps.conf flagged all-only;
 # RUN_NG_MUST_BOOT=0 lets run-ng pass on a clean, fast failure to mount
 # the root (the default, 1, requires a working root on v9fs-ng).
 # V9FS_KERNEL=debug boots every guest on the debug kernel (vm-run
@@ -91,7 +59,6 @@ RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-1}
 CHECK_ONLY=${CHECK_ONLY:-}
 # the 6.12 part: its suites.conf lines and guest steps (see there)
 CHECK_612_SUITE=${CHECK_612_SUITE:-kernel:* ng:9p2000.L:none ng:9p2000.L:mmap ng:9p2000.L:readahead}
-CHECK_612_STEPS=${CHECK_612_STEPS:-modload virtio fd suites run_ng}
 
 npass=0 nfail=0 nskip=0
 failed=()
@@ -197,6 +164,22 @@ guest_verdict() {
 	esac
 }
 
+# guest_step NAME LOGNAME OUT VM-RUN-ARGS...: one boot of vm-run (console
+# log $LOGS/$LP-LOGNAME.log, output OUT) whose KTAP results are recorded
+# as NAME/TEST; a kernel report, a timeout, a harness failure or a
+# failing exit without a failed test fails NAME itself.
+guest_step() {
+	local name=$1 lname=$2 out=$3 rc
+	shift 3
+	"$VMRUN" --name "$LP-$lname" --quiet "$@" >"$out" 2>&1 && rc=0 || rc=$?
+	ktap_results "$name" "$out"
+	if ! guest_verdict "$name" "$rc" "$LOGS/$LP-$lname.log" &&
+		[[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
+		record fail "$name" "exit $rc: see $out"
+	fi
+	return 0
+}
+
 # Time each step: "# took Ns" after it (the check must stay fast).
 step_t=$SECONDS
 took() {
@@ -228,52 +211,77 @@ our_diagnostics() {
 		grep -E "^($PROJECT/|\./)?(net|fs|include|drivers)/[^ :]+:[0-9]+(:[0-9]+)?: (warning|error):|^WARNING: modpost:|^ERROR: modpost:" || true
 }
 
-# ---- build with W=1 -----------------------------------------------------------
-built=0
-if want build-W1; then
-	log=$LOGS/check-build-W1.log
-	if make -C "$PROJECT" W=1 >"$log" 2>&1; then
-		diags=$(our_diagnostics "$log")
-		if [[ -z $diags ]]; then
-			record pass build-W1
-		else
-			echo "$diags" | head -n 20 | sed 's/^/  /'
-			record fail build-W1 "$(wc -l <<<"$diags") warnings: see $log"
-		fi
-		built=1
+# build_diags NAME LOG: record NAME from the diagnostics of a finished build
+build_diags() {
+	local diags
+	diags=$(our_diagnostics "$2")
+	if [[ -z $diags ]]; then
+		record pass "$1" "${3:-}"
 	else
-		tail -n 20 "$log" | sed 's/^/  /'
-		record fail build-W1 "build failed: see $log"
+		echo "$diags" | head -n 20 | sed 's/^/  /'
+		record fail "$1" "$(wc -l <<<"$diags") warnings: see $2"
 	fi
-else
-	# concurrent runs (check-debug's streams) share the tree: one make at a time
-	flock "$BUILD/check-build.lock" make -C "$PROJECT" >"$LOGS/check-build.log" 2>&1 && built=1
-fi
+}
 
-want build-W1 && took build-W1
+# ---- build with W=1 -----------------------------------------------------------
+# Always runs: every later step needs the modules (kbuilt: they built for
+# the step's kernel; built: for 6.1). On 6.12 scripts/ngbuild.sh builds a
+# copy of the sources in build/k$KVER, always with W=1.
+built=0 kbuilt=0
+step_build_W1() {
+	local n=build-W1$KS log=$LOGS/check-build-W1.log
+	kbuilt=0
+	if [[ -n $KS ]]; then
+		log=$BUILD/k$KVER.log
+		if "$PROJECT/scripts/ngbuild.sh" "$KVER" >/dev/null 2>&1; then
+			kbuilt=1
+			want "$n" && build_diags "$n" "$log" "$KVER"
+		elif want "$n"; then
+			tail -n 20 "$log" | sed 's/^/  /'
+			record fail "$n" "build failed: see $log"
+		fi
+	elif want "$n"; then
+		if make -C "$PROJECT" W=1 >"$log" 2>&1; then
+			build_diags "$n" "$log"
+			kbuilt=1
+		else
+			tail -n 20 "$log" | sed 's/^/  /'
+			record fail "$n" "build failed: see $log"
+		fi
+	else
+		# concurrent runs (check-debug's streams) share the tree: one make at a time
+		flock "$BUILD/check-build.lock" make -C "$PROJECT" >"$LOGS/check-build.log" 2>&1 && kbuilt=1
+	fi
+	[[ -n $KS ]] || built=$kbuilt
+	want "$n" && took "$n"
+	return 0
+}
 
 # ---- sparse -------------------------------------------------------------------
-if want sparse; then
-	log=$LOGS/check-sparse.log
+step_sparse() {
+	local n=sparse$KS log=$LOGS/check-sparse.log
+	want "$n" || return 0
 	# W=1 as in build-W1: the same flags recompile nothing, C=2 checks all
-	if make -C "$PROJECT" W=1 C=2 >"$log" 2>&1; then
-		diags=$(our_diagnostics "$log")
-		if [[ -z $diags ]]; then
-			record pass sparse
+	if [[ -n $KS ]]; then
+		log=$BUILD/k$KVER.log
+		if "$PROJECT/scripts/ngbuild.sh" "$KVER" C=2 >/dev/null 2>&1; then
+			build_diags "$n" "$log"
 		else
-			echo "$diags" | head -n 20 | sed 's/^/  /'
-			record fail sparse "$(wc -l <<<"$diags") warnings: see $log"
+			record fail "$n" "make C=2 failed: see $log"
 		fi
+	elif make -C "$PROJECT" W=1 C=2 >"$log" 2>&1; then
+		build_diags "$n" "$log"
 	else
 		tail -n 20 "$log" | sed 's/^/  /'
-		record fail sparse "make C=2 failed: see $log"
+		record fail "$n" "make C=2 failed: see $log"
 	fi
-fi
-
-want sparse && took sparse
+	took "$n"
+}
 
 # ---- user-space unit tests ------------------------------------------------------
-if want unit; then
+step_unit() {
+	local log p f rc summary
+	want unit || return 0
 	if [[ -f tools/testing/9p/Makefile ]]; then
 		log=$LOGS/check-unit.log
 		make -C tools/testing/9p check >"$log" 2>&1 && rc=0 || rc=$?
@@ -303,14 +311,14 @@ if want unit; then
 	else
 		record skip unit "tools/testing/9p/Makefile not there yet"
 	fi
-fi
-
-want unit && took unit
+	took unit
+}
 
 # ---- the selftests' C programs -----------------------------------------------------
 selftests_built=0
-if want selftests-build || want legacy || want_suites; then
-	log=$LOGS/check-selftests-build.log
+step_selftests_build() {
+	local log=$LOGS/check-selftests-build.log
+	want selftests-build || want legacy || want_suites || return 0
 	if flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" >"$log" 2>&1; then
 		selftests_built=1
 		if grep -qE ': (warning|error):' "$log"; then
@@ -323,9 +331,9 @@ if want selftests-build || want legacy || want_suites; then
 		tail -n 20 "$log" | sed 's/^/  /'
 		record fail selftests-build "see $log"
 	fi
-fi
-
-want selftests-build && took selftests-build
+	want selftests-build && took selftests-build
+	return 0
+}
 
 # ---- guest steps that run on both kernels -------------------------------------------
 # step_modload, step_virtio, step_fd, step_suites, step_run_kernel and
@@ -337,29 +345,21 @@ KS='' KF='' kbuilt=0
 
 # ---- guest: v9fs-ng's modules load, are ours, and unload -------------------------------
 step_modload() {
-	local n=modload$KS out=$RES/modload$KF.out rc
+	local n=modload$KS
 	want "$n" || return 0
 	if [[ $kbuilt == 1 ]]; then
-		"$VMRUN" --mods ng --name "$LP-modload$KF" --timeout 300 --quiet \
-			--cmd tools/testing/vm/tests/modload.sh >"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results "$n" "$out"
-		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-modload$KF.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail "$n" "exit $rc: see $out"
-			fi
-		fi
+		guest_step "$n" "modload$KF" "$RES/modload$KF.out" --mods ng --timeout 300 \
+			--cmd tools/testing/vm/tests/modload.sh
 	else
 		record fail "$n" "not run: the build failed"
 	fi
 	took "$n"
 }
-kbuilt=$built
-step_modload
 
 # ---- guest: the harness notices a kernel oops ------------------------------------------
-if want oops-harness; then
-	log=$LOGS/check-oops-harness.log
-	out=$RES/oops-harness.out
+step_oops_harness() {
+	local log=$LOGS/check-oops-harness.log out=$RES/oops-harness.out rc
+	want oops-harness || return 0
 	if ! make -C tools/testing/vm/oops >"$LOGS/check-oops-build.log" 2>&1; then
 		record fail oops-harness "the oops module did not build: see $LOGS/check-oops-build.log"
 	else
@@ -373,17 +373,16 @@ if want oops-harness; then
 			record fail oops-harness "vm-run exit $rc, want 123 and the log path: see $out"
 		fi
 	fi
-fi
-
-want oops-harness && took oops-harness
+	took oops-harness
+}
 
 # ---- guest: the harness says where a guest that runs out of time was ------------------
 # The guest's watchdog must dump its processes and the client's counters
 # before the limit, kernel_report() must not take the dump for a report,
 # and stuck_detail must show the command's last output and that dump.
-if want timeout-harness; then
-	log=$LOGS/$LP-timeout-harness.log
-	out=$RES/timeout-harness.out
+step_timeout_harness() {
+	local log=$LOGS/$LP-timeout-harness.log out=$RES/timeout-harness.out rc detail why
+	want timeout-harness || return 0
 	mkdir -p "$RES/share-timeout"
 	"$VMRUN" --mods ng --log "$log" --timeout 100 --share "tt=$RES/share-timeout" \
 		--cmd 'mkdir -p /run/tt && mount -t 9p -o trans=virtio,version=9p2000.L tt /run/tt &&
@@ -405,17 +404,16 @@ if want timeout-harness; then
 		echo "$detail"
 		record fail timeout-harness "${why%; }: see $out and $log"
 	fi
-fi
-
-want timeout-harness && took timeout-harness
+	took timeout-harness
+}
 
 # ---- guest: the client core and virtio transport, without the fs --------------------------
 # tools/testing/kclient drives 9pnet from a test module: both dialects,
 # many threads, killed readers, a missing tag, plain 9P2000 refused, and
 # hot removal of a device under a live client; counters back to zero.
-if want kclient; then
-	out=$RES/kclient.out
-	kcname=kclient
+step_kclient() {
+	local out=$RES/kclient.out kcname=kclient rc
+	want kclient || return 0
 	[[ $LP == check ]] || kcname=$LP-kclient
 	if [[ $built == 1 ]]; then
 		KCLIENT_NAME=$kcname tools/testing/kclient/run.sh >"$out" 2>&1 && rc=0 || rc=$?
@@ -428,9 +426,8 @@ if want kclient; then
 	else
 		record fail kclient "not run: the build failed"
 	fi
-fi
-
-want kclient && took kclient
+	took kclient
+}
 
 # ---- guest: the virtio transport through real mounts -----------------------------------
 # tools/testing/vm/tests/virtio.sh: a missing tag, the negotiated msize
@@ -439,30 +436,22 @@ want kclient && took kclient
 # 512 MiB) at both msizes, and the PCI device of its own share removed
 # under a busy mount.
 step_virtio() {
-	local n=virtio$KS out=$RES/virtio$KF.out vdir=$RES/virtio-share$KF rc
+	local n=virtio$KS vdir=$RES/virtio-share$KF
 	want "$n" || return 0
 	if [[ $kbuilt == 1 ]]; then
 		rm -rf "$vdir" && mkdir -p "$vdir/vt" "$vdir/vrm"
 		# init_on_free=1: a use of freed memory (the unbind test's
 		# kick of a deleted virtqueue) oopses on the stock kernel too
-		"$VMRUN" --mods ng --name "$LP-virtio$KF" --timeout 900 --quiet \
+		guest_step "$n" "virtio$KF" "$RES/virtio$KF.out" --mods ng --timeout 900 \
 			--append init_on_free=1 \
 			--share "vt=$vdir/vt" --share "vrm=$vdir/vrm" \
-			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm" \
-			>"$out" 2>&1 && rc=0 || rc=$?
+			--cmd "VIRTIO_BIG_MIB=${VIRTIO_BIG_MIB:-1024} tools/testing/vm/tests/virtio.sh vt $vdir/vt vrm"
 		rm -rf "$vdir"
-		ktap_results "$n" "$out"
-		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-virtio$KF.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail "$n" "exit $rc: see $out"
-			fi
-		fi
 	else
 		record fail "$n" "not run: the build failed"
 	fi
 	took "$n"
 }
-step_virtio
 
 # ---- guest: the fd, tcp and unix transports --------------------------------------------
 # tools/testing/9p-server/guest-tests.sh: our client over tcp, unix and
@@ -474,9 +463,21 @@ step_virtio
 # that stops acknowledging (tcp_timeout).
 FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_overlay_upper.sh,t_tmpfile,t_rename2,t_copy,t_handle}
 FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
+# On 6.12 the transports and the fault modes run in full, but of the
+# selftests over tcp and unix only those whose VFS paths differ there
+# (overlay upper, tmpfile and rename emulation over diod): the others
+# run over virtio on 6.12 (suite:ng@6.12) and over tcp on 6.1 ("full":
+# the 6.1 lists, as make check-all sets).
+FD_SUITE_TCP_612=${FD_SUITE_TCP_612:-t_smoke.sh,t_io,t_overlay_upper.sh,t_tmpfile,t_rename2}
+FD_SUITE_UNIX_612=${FD_SUITE_UNIX_612:-t_smoke.sh}
 step_fd() {
-	local n=fd$KS out=$RES/fd$KF.out fdtmo rc
+	local n=fd$KS fdtmo
+	local tcp=$FD_SUITE_TCP unix=$FD_SUITE_UNIX
 	want "$n" || return 0
+	if [[ $KS == @6.12 ]]; then
+		[[ $FD_SUITE_TCP_612 == full ]] || tcp=$FD_SUITE_TCP_612
+		[[ $FD_SUITE_UNIX_612 == full ]] || unix=$FD_SUITE_UNIX_612
+	fi
 	if [[ $selftests_built != 1 ]] &&
 		flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" \
 			>"$LOGS/check-fd-selftests.log" 2>&1; then
@@ -486,46 +487,30 @@ step_fd() {
 	fdtmo=1800
 	[[ $V9FS_KERNEL == debug ]] && fdtmo=2700
 	if [[ $kbuilt == 1 ]]; then
-		"$VMRUN" --mods ng --name "$LP-fd$KF" --timeout "$fdtmo" --quiet \
-			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$FD_SUITE_TCP --suite unix=$FD_SUITE_UNIX --kill tcp,unix" \
-			>"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results "$n" "$out"
-		if ! guest_verdict "$n" "$rc" "$LOGS/$LP-fd$KF.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail "$n" "exit $rc: see $out"
-			fi
-		fi
+		guest_step "$n" "fd$KF" "$RES/fd$KF.out" --mods ng --timeout "$fdtmo" \
+			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$tcp --suite unix=$unix --kill tcp,unix"
 	else
 		record fail "$n" "not run: the build failed"
 	fi
 	took "$n"
 }
-step_fd
 
 # ---- guest: the selftests on plain 9P2000 ------------------------------------------------
 # tools/testing/9p-server/legacy-suite.sh: p9srv.py in the guest serves a
 # scratch directory over tcp, our client mounts it with version=9p2000,
 # and run-suite.sh runs the selftests that make sense for the dialect.
-if want legacy; then
-	out=$RES/legacy.out
+step_legacy() {
+	want legacy || return 0
 	if [[ $built != 1 ]]; then
 		record fail legacy "not run: the build failed"
 	elif [[ $selftests_built != 1 ]]; then
 		record fail legacy "not run: the selftests did not build"
 	else
-		"$VMRUN" --mods ng --name "$LP-legacy" --timeout 900 --quiet \
-			--cmd "V9FS_MODS=ng tools/testing/9p-server/legacy-suite.sh --bindir $BUILD/selftests/9p" \
-			>"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results legacy "$out"
-		if ! guest_verdict legacy "$rc" "$LOGS/$LP-legacy.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail legacy "exit $rc: see $out"
-			fi
-		fi
+		guest_step legacy legacy "$RES/legacy.out" --mods ng --timeout 900 \
+			--cmd "V9FS_MODS=ng tools/testing/9p-server/legacy-suite.sh --bindir $BUILD/selftests/9p"
 	fi
-fi
-
-want legacy && took legacy
+	took legacy
+}
 
 # ---- guest: the rdma transport on soft-RoCE -------------------------------------------
 # tools/testing/9p-rdma/guest-tests.sh: rxe on a veth pair inside the
@@ -533,7 +518,9 @@ want legacy && took legacy
 # selftests, smoke, load and fault tests, then the kernel's own
 # 9pnet_rdma's smoke test and selftests against the same gateway (the
 # reference); one result line each.
-if want rdma; then
+step_rdma() {
+	local ko mods arg tmo
+	want rdma || return 0
 	if ! make -C tools/testing/9p-rdma >"$LOGS/check-rdma-build.log" 2>&1; then
 		record fail rdma "the gateway did not build: see $LOGS/check-rdma-build.log"
 	elif [[ $built != 1 ]]; then
@@ -552,26 +539,18 @@ if want rdma; then
 			record fail rdma/modinfo-alias "$ko: no alias 9p-rdma ($(modinfo -F alias "$ko" 2>&1 | tr '\n' ' '))"
 		fi
 		for mods in ${RDMA_MODS:-ng kernel}; do
-			out=$RES/rdma-$mods.out
 			arg=
 			[[ $mods == kernel ]] && arg=kernel
 			# the kernel's client has hung under a loaded host: bound it
 			tmo=1500
 			[[ $mods == kernel ]] && tmo=600
-			"$VMRUN" --mods "$mods" --mem 2G --name "$LP-rdma-$mods" --timeout "$tmo" --quiet \
-				--cmd "tools/testing/9p-rdma/guest-tests.sh $arg" \
-				>"$out" 2>&1 && rc=0 || rc=$?
-			ktap_results "rdma-$mods" "$out"
-			if ! guest_verdict "rdma-$mods" "$rc" "$LOGS/$LP-rdma-$mods.log"; then
-				if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-					record fail "rdma-$mods" "exit $rc: see $out"
-				fi
-			fi
+			guest_step "rdma-$mods" "rdma-$mods" "$RES/rdma-$mods.out" \
+				--mods "$mods" --mem 2G --timeout "$tmo" \
+				--cmd "tools/testing/9p-rdma/guest-tests.sh $arg"
 		done
 	fi
-fi
-
-want rdma && took rdma
+	took rdma
+}
 
 # ---- guest: the selftest suite, per suites.conf -------------------------------------------
 # One boot per MODS value; each configuration gets a fresh host directory
@@ -764,7 +743,6 @@ step_suites() {
 	done
 	[[ $any == 0 ]] || took "suites$KS"
 }
-step_suites
 
 # ---- guest: make run's root-on-9p boot ---------------------------------------------
 # run-kernel proves the path (initramfs, -virtfs root, /mnt/host share)
@@ -785,7 +763,6 @@ step_run_kernel() {
 	fi
 	took "$n"
 }
-step_run_kernel
 step_run_ng() {
 	local n=run-ng$KS out=$RES/run-ng$KF.out share=$RES/run-ng-share$KF t0 rc ngprobe
 	want "$n" || return 0
@@ -813,7 +790,6 @@ step_run_ng() {
 	fi
 	took "$n"
 }
-step_run_ng
 
 # ---- the same guest steps on 6.12 ------------------------------------------------------
 # make check: modload, virtio, fd, run-ng and the suite lines that
@@ -826,59 +802,21 @@ step_run_ng
 # on 6.12 and the netfs library's on 6.1), each on the one 9p2000.L
 # line of that mode. The other ng lines (loose, writeback, fscache,
 # 9p2000.u and the ENOSPC lines) run there only in make check-all
-# (CHECK_612_SUITE='*', CHECK_612_STEPS with every step): make check's
-# time is kept under ~48 minutes on two cores. Step names end in @6.12
-# (CHECK_ONLY='*@6.12' runs them all), logs in -6.12.
-# CHECK_612_SUITE and CHECK_612_STEPS are set at the top.
+# (CHECK_612_SUITE='*', with CHECK_ALL=1 for run-kernel@6.12): make
+# check's time is kept under ~50 minutes on two cores. Step names end in
+# @6.12 (CHECK_ONLY='*@6.12' runs them all), logs in -6.12.
+# CHECK_612_SUITE is set at the top.
 K612=
-# (the debug kernel of make check-debug is a 6.1: nothing here for it)
-if [[ $V9FS_KERNEL != debug ]] && { want 'build-W1@6.12' || want_612; }; then
+# enter_612: the 6.12 part's kernel, once (K612, or a failure recorded)
+enter_612() {
+	[[ $K612 != none ]] || return 1
+	[[ -z $K612 ]] || return 0
 	if ! K612=$("$PROJECT/scripts/kver.sh" 6.12 2>"$RES/kver612.err"); then
 		record fail 'build-W1@6.12' "no 6.12 kernel: $(cat "$RES/kver612.err")"
-		K612=
+		K612=none
+		return 1
 	fi
-fi
-if [[ -n $K612 ]]; then
-	KS=@6.12 KF=-6.12 kbuilt=0
-	# scripts/ngbuild.sh: build/k$K612, a copy of the sources, always W=1
-	log=$BUILD/k$K612.log
-	if "$PROJECT/scripts/ngbuild.sh" "$K612" >/dev/null 2>&1; then
-		kbuilt=1
-		if want 'build-W1@6.12'; then
-			diags=$(our_diagnostics "$log")
-			if [[ -z $diags ]]; then
-				record pass 'build-W1@6.12' "$K612"
-			else
-				echo "$diags" | head -n 20 | sed 's/^/  /'
-				record fail 'build-W1@6.12' "$(wc -l <<<"$diags") warnings: see $log"
-			fi
-		fi
-	else
-		tail -n 20 "$log" | sed 's/^/  /'
-		want 'build-W1@6.12' && record fail 'build-W1@6.12' "build failed: see $log"
-	fi
-	want 'build-W1@6.12' && took 'build-W1@6.12'
-	if want 'sparse@6.12'; then
-		if "$PROJECT/scripts/ngbuild.sh" "$K612" C=2 >/dev/null 2>&1; then
-			diags=$(our_diagnostics "$log")
-			if [[ -z $diags ]]; then
-				record pass 'sparse@6.12'
-			else
-				echo "$diags" | head -n 20 | sed 's/^/  /'
-				record fail 'sparse@6.12' "$(wc -l <<<"$diags") warnings: see $log"
-			fi
-		else
-			record fail 'sparse@6.12' "make C=2 failed: see $log"
-		fi
-		took 'sparse@6.12'
-	fi
-	saved_kver=$KVER
-	KVER=$K612
-	for st in $CHECK_612_STEPS; do
-		"step_$st"
-	done
-	KVER=$saved_kver KS='' KF='' kbuilt=$built
-fi
+}
 
 # ---- guest (debug kernel only): fault injection ---------------------------------------
 # tools/testing/vm/tests/fault-inject.sh: mount, umount, I/O and metadata
@@ -886,8 +824,13 @@ fi
 # test process's allocations failing; the mount keeps working or unmounts
 # cleanly, the modules unload; vm-run fails the boot on any kernel report
 # or kmemleak leak of ours. Needs the debug kernel's fault injection.
-if want fault-inject && [[ $V9FS_KERNEL == debug ]]; then
-	out=$RES/fault-inject.out
+step_fault_inject() {
+	local bin share
+	want fault-inject || return 0
+	if [[ $V9FS_KERNEL != debug ]]; then
+		[[ -n $CHECK_ONLY ]] && record skip fault-inject "needs the debug kernel (make check-debug)"
+		return 0
+	fi
 	bin=$BUILD/debug/fault-inject
 	mkdir -p "$BUILD/debug"
 	if [[ $built != 1 ]]; then
@@ -898,21 +841,12 @@ if want fault-inject && [[ $V9FS_KERNEL == debug ]]; then
 	else
 		share=$RES/share-fault-inject
 		rm -rf "$share" && mkdir -p "$share"
-		"$VMRUN" --mods ng --name "$LP-fault-inject" --timeout 1800 --quiet \
+		guest_step fault-inject fault-inject "$RES/fault-inject.out" --mods ng --timeout 1800 \
 			--share "fi=$share" --share "fi2=$share" \
-			--cmd "FI_MAXN=${FI_MAXN:-400} FI_ROUNDS=${FI_ROUNDS:-15} FI_PROB=${FI_PROB:-1} tools/testing/vm/tests/fault-inject.sh $bin fi fi2 none loose" \
-			>"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results fault-inject "$out"
-		if ! guest_verdict fault-inject "$rc" "$LOGS/$LP-fault-inject.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail fault-inject "exit $rc: see $out"
-			fi
-		fi
+			--cmd "FI_MAXN=${FI_MAXN:-400} FI_ROUNDS=${FI_ROUNDS:-15} FI_PROB=${FI_PROB:-1} tools/testing/vm/tests/fault-inject.sh $bin fi fi2 none loose"
 	fi
 	took fault-inject
-elif [[ -n $CHECK_ONLY ]] && want fault-inject; then
-	record skip fault-inject "needs the debug kernel (make check-debug)"
-fi
+}
 
 # ---- host + guests: the DKMS package ---------------------------------------------------
 # make dkms-deb's package installed on this host with dpkg -i and the real
@@ -1018,15 +952,8 @@ dkms_step() {
 		share=$RES/dkms-share-$rel
 		rm -rf "$share" && mkdir -p "$share"
 		out=$RES/dkms-$rel.out
-		KVER=$rel "$VMRUN" --mods host --name "$LP-dkms-$rel" --timeout 300 --quiet \
-			--share "dk=$share" --cmd "tools/testing/vm/tests/dkms.sh dk" \
-			>"$out" 2>&1 && rc=0 || rc=$?
-		ktap_results "dkms/$rel" "$out"
-		if ! guest_verdict "dkms/$rel" "$rc" "$LOGS/$LP-dkms-$rel.log"; then
-			if [[ $rc != 0 ]] && ! grep -qE '^not ok ' "$out"; then
-				record fail "dkms/$rel" "exit $rc: see $out"
-			fi
-		fi
+		KVER=$rel guest_step "dkms/$rel" "dkms-$rel" "$out" --mods host --timeout 300 \
+			--share "dk=$share" --cmd "tools/testing/vm/tests/dkms.sh dk"
 		gh=$(tr -d '\r' <"$out" | sed -n 's/^# sha256 \([0-9a-f]*\)$/\1/p' | tail -n 1)
 		h=$( (sha256sum <"$share/data" || true) 2>/dev/null | cut -d' ' -f1)
 		if [[ -n $gh && $h == "$gh" ]]; then
@@ -1055,10 +982,64 @@ dkms_step() {
 	dkms_restore
 	trap - EXIT INT TERM
 }
-if want dkms; then
+step_dkms() {
+	want dkms || return 0
 	dkms_step
 	took dkms
-fi
+}
+
+# ---- the step list itself -----------------------------------------------------------
+# step_fn NAME: the function that runs step NAME of scripts/steps.conf
+step_fn() {
+	local f=${1%@6.12}
+	f=${f/suite:MODS/suites}
+	echo "step_${f//-/_}"
+}
+# README.md's table and the functions here follow scripts/steps.conf
+step_steps() {
+	local why= name fn readme names
+	want steps || return 0
+	names=$("$PROJECT/scripts/steps.sh" --names)
+	readme=$(awk '/^## What `make check` runs/ { t = 1; next } /^## / { t = 0 }
+		t && /^\| `/' README.md | cut -d'|' -f2 | grep -o '`[^`]*`' | tr -d '`')
+	[[ $readme == "$names" ]] ||
+		why+="README.md's table has $(echo $readme), scripts/steps.conf $(echo $names); "
+	for name in $names; do
+		fn=$(step_fn "$name")
+		declare -F "$fn" >/dev/null || why+="no $fn for $name; "
+	done
+	if [[ -z $why ]]; then
+		record pass steps "$(wc -w <<<"$names") steps"
+	else
+		record fail steps "${why%; }"
+	fi
+}
+
+# ---- the steps, in the order of scripts/steps.conf ------------------------------------
+# A 6.1 step sees KS and KF empty and kbuilt=$built; a NAME@6.12 step runs
+# the same function on the 6.12 kernel (KVER its release, KS=@6.12 in
+# result names, KF=-6.12 in log and scratch names, kbuilt whether
+# v9fs-ng built for it). The debug kernel of make check-debug is a 6.1.
+kbuilt612=0
+while read -r sname sflags; do
+	[[ ,$sflags, != *,all-only,* || ${CHECK_ALL:-0} == 1 ]] || continue
+	fn=$(step_fn "$sname")
+	if ! declare -F "$fn" >/dev/null; then
+		want "$sname" && record fail "$sname" "scripts/check.sh has no $fn"
+		continue
+	fi
+	if [[ $sname != *@6.12 ]]; then
+		kbuilt=$built
+		"$fn"
+		continue
+	fi
+	[[ $V9FS_KERNEL != debug ]] && want_612 && enter_612 || continue
+	saved_kver=$KVER
+	KVER=$K612 KS=@6.12 KF=-6.12 kbuilt=$kbuilt612
+	"$fn"
+	kbuilt612=$kbuilt
+	KVER=$saved_kver KS='' KF='' kbuilt=$built
+done < <("$PROJECT/scripts/steps.sh")
 
 echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
 echo "$npass passed, $nfail failed, $nskip skipped"
