@@ -353,8 +353,12 @@ void v9fs_cache_resize(struct inode *inode, loff_t size);
 int v9fs_cache_write_inode(struct inode *inode, struct writeback_control *wbc);
 int v9fs_begin_cache_operation(struct netfs_io_request *rreq);
 #else
+/* Said once, so that a user of cache=fscache knows nothing is kept. */
 static inline void v9fs_cache_volume_get(struct v9fs_sb *v9s,
-					 const char *source) {}
+					 const char *source)
+{
+	pr_notice_once("9p: cache=fscache: no local cache in this build, behaving as cache=loose\n");
+}
 static inline void v9fs_cache_volume_put(struct v9fs_sb *v9s) {}
 static inline void v9fs_cache_inode_get(struct inode *inode) {}
 static inline void v9fs_cache_inode_put(struct inode *inode) {}
