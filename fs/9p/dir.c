@@ -103,6 +103,9 @@ static struct dentry *v9fs_lookup(struct inode *dir, struct dentry *dentry,
 	p9_fid_put(dfid);
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
+	/* a stat of an entry, not a path walk through: look ahead */
+	if (inode && !S_ISDIR(inode->i_mode))
+		v9fs_prefetch_kick(dir);
 	dentry->d_time = jiffies;
 	return d_splice_alias(inode, dentry);
 }
@@ -919,6 +922,7 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 				if (!dir_emit(ctx, de.name.s, de.name.len,
 					      de.qid.path, v9fs_dtype(&de)))
 					return 0;	/* resume at this entry */
+				v9fs_prefetch_note(file, de.name.s, de.name.len);
 			} else {
 				pr_warn_ratelimited("server sent a bad name in a directory; skipped\n");
 			}
@@ -934,6 +938,7 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 
 static int v9fs_dir_release(struct inode *inode, struct file *file)
 {
+	v9fs_prefetch_close(file);
 	v9fs_rdbuf_free(file->private_data);
 	return v9fs_release(inode, file);
 }

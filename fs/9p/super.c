@@ -495,6 +495,8 @@ static int v9fs_show_stats(struct seq_file *m, struct dentry *root)
 		seq_printf(m, "0x%x", READ_ONCE(v9s->o.cache_bits));
 	else
 		seq_puts(m, v9fs_cache_names[cache]);
+	seq_printf(m, "\n\tprefetch: %lld",
+		   (long long)atomic64_read(&v9s->pf_lookups));
 	p9_client_show_stats(m, v9s->clnt);
 	return 0;
 }
@@ -750,6 +752,9 @@ static void v9fs_kill_sb(struct super_block *sb)
 {
 	struct v9fs_sb *v9s = V9SB(sb);
 
+	/* Prefetch workers hold dentries: they end first. */
+	if (v9s)
+		v9fs_prefetch_drain(sb);
 	/* Evicting the dentries and inodes puts (clunks) every fid. */
 	kill_anon_super(sb);
 	if (!v9s)
@@ -784,11 +789,16 @@ static int __init v9fs_init(void)
 	err = v9fs_addr_init();
 	if (err)
 		goto out_cache;
-	err = register_filesystem(&v9fs_fs_type);
+	err = v9fs_prefetch_init();
 	if (err)
 		goto out_addr;
+	err = register_filesystem(&v9fs_fs_type);
+	if (err)
+		goto out_prefetch;
 	return 0;
 
+out_prefetch:
+	v9fs_prefetch_exit();
 out_addr:
 	v9fs_addr_exit();
 out_cache:
@@ -799,6 +809,7 @@ out_cache:
 static void __exit v9fs_exit(void)
 {
 	unregister_filesystem(&v9fs_fs_type);
+	v9fs_prefetch_exit();
 	v9fs_addr_exit();
 	/* Inodes are freed after an RCU grace period. */
 	rcu_barrier();

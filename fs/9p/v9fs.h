@@ -153,6 +153,8 @@ struct v9fs_opts {
  * @no_security_xattr: the server refused a security.* attribute read
  *	(EOPNOTSUPP: QEMU in every model); later reads, such as the file
  *	capability check of each write, are refused without asking
+ * @pf_live: prefetches of this mount not yet freed (fs/9p/prefetch.c)
+ * @pf_lookups: names looked up ahead of their stat, for mountstats
  */
 struct v9fs_sb {
 	struct p9_client *clnt;
@@ -163,6 +165,8 @@ struct v9fs_sb {
 	struct rw_semaphore rename_sem;
 	atomic64_t wseq;
 	bool no_security_xattr;
+	atomic_t pf_live;
+	atomic64_t pf_lookups;
 	char nodename[__NEW_UTS_LEN + 1];
 };
 
@@ -220,11 +224,12 @@ struct v9fs_inode {
 	struct timespec64 data_mtime;
 	loff_t data_size;
 	u64 wseq;
-	spinlock_t lock;	/* protects fids, open_fids, wb_fid, tmp */
+	spinlock_t lock;	/* protects fids, open_fids, wb_fid, tmp, pf */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
 	struct p9_fid *wb_fid;
 	struct v9fs_tmpname *tmp;
+	struct v9fs_prefetch *pf;
 	struct netfs_inode netfs;
 };
 
@@ -359,6 +364,7 @@ static inline void v9fs_cache_volume_get(struct v9fs_sb *v9s,
 {
 	pr_notice_once("9p: cache=fscache: no local cache in this build, behaving as cache=loose\n");
 }
+
 static inline void v9fs_cache_volume_put(struct v9fs_sb *v9s) {}
 static inline void v9fs_cache_inode_get(struct inode *inode) {}
 static inline void v9fs_cache_inode_put(struct inode *inode) {}
@@ -369,6 +375,15 @@ static inline void v9fs_cache_changed(struct inode *inode,
 static inline void v9fs_cache_rebase(struct inode *inode) {}
 static inline void v9fs_cache_resize(struct inode *inode, loff_t size) {}
 #endif
+
+/* prefetch.c: a directory's entries looked up ahead of their stat */
+struct v9fs_prefetch;
+void v9fs_prefetch_note(struct file *file, const char *name, int len);
+void v9fs_prefetch_kick(struct inode *dir);
+void v9fs_prefetch_close(struct file *file);
+void v9fs_prefetch_drain(struct super_block *sb);
+int v9fs_prefetch_init(void);
+void v9fs_prefetch_exit(void);
 
 /* export.c */
 extern const struct export_operations v9fs_export_ops;
