@@ -317,11 +317,20 @@ void v9fs_prefetch_close(struct file *file)
 /**
  * v9fs_prefetch_drain - wait for the last prefetch of a mount to end
  * @sb: the mount, being unmounted (no directory of it is open)
+ *
+ * A lookup ahead that a silent server does not answer (and no reqtimeout=
+ * ends) would hold umount for ever: a fatal signal to it gives up what
+ * the mount waits for, as umount -f would, and then waits for the workers
+ * to see their requests fail.
  */
 void v9fs_prefetch_drain(struct super_block *sb)
 {
 	struct v9fs_sb *v9s = V9SB(sb);
 
+	if (!wait_var_event_killable(&v9s->pf_live,
+				     !atomic_read(&v9s->pf_live)))
+		return;
+	p9_client_disconnect(v9s->clnt);
 	wait_var_event(&v9s->pf_live, !atomic_read(&v9s->pf_live));
 }
 
