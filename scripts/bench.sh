@@ -27,14 +27,16 @@
 #   make bench BENCH_SIZE_MB=1024 BENCH_NFILES=10000 \
 #       BENCH_MSIZES="default 512000" BENCH_NG_MSIZES=4194304
 # and takes hours here.
-#   BENCH_TAR=FILE             tarball to untar (default: a tar of the
-#                              kernel's UAPI headers /usr/include/linux, made once)
+#   BENCH_TAR=FILE             tarball to untar (default: a tar of
+#                              linux-source-6.1's fs/, ~3,000 files, made once)
 #   BENCH_DBENCH_T=5 [3]  BENCH_PM_N=200 [100]  BENCH_BONNIE_MB=32 [16]
 #   BENCH_BONNIE_N=0           bonnie++ -n (its file phase, x1024 files;
 #                              0: off, create/stat/unlink cover that)
 #   BENCH_WORKLOADS="..."      subset of: seqwrite seqread randwrite randread
-#                              create stat ls find unlink untar rmrf dbench
-#                              postmark bonnie
+#                              create stat ls find unlink untar du statall
+#                              probe gitcommit gitstatus gitstatus_warm rmrf
+#                              dbench postmark bonnie (du ... gitstatus_warm
+#                              work in untar's tree: keep untar before them)
 #   BENCH_OTHERS="virtiofs ext4 tmpfs"  non-9p file systems (empty: none)
 #   BENCH_OUT=DIR              output directory (default results/bench-DATE)
 #   BENCH_TIMEOUT=SECS         per guest (default 2400 [900])
@@ -63,7 +65,7 @@ DBENCH_T=${BENCH_DBENCH_T:-$(pick 5 3)}
 PM_N=${BENCH_PM_N:-$(pick 200 100)}
 BONNIE=${BENCH_BONNIE_MB:-$(pick 32 16)}
 BONNIE_N=${BENCH_BONNIE_N:-0}
-WORKLOADS=${BENCH_WORKLOADS:-seqwrite seqread randwrite randread create stat ls find unlink untar rmrf dbench postmark bonnie}
+WORKLOADS=${BENCH_WORKLOADS:-seqwrite seqread randwrite randread create stat ls find unlink untar du statall probe gitcommit gitstatus gitstatus_warm rmrf dbench postmark bonnie}
 OTHERS=${BENCH_OTHERS-virtiofs ext4 tmpfs}
 TIMEOUT=${BENCH_TIMEOUT:-$(pick 2400 900)}
 STAMP=$(date -u +%Y%m%d-%H%M%S)
@@ -83,10 +85,13 @@ scripts/ngbuild.sh "$KVER" >/dev/null || say "warning: the build failed: benchma
 mkdir -p "$OUT/raw" build/bench/cache "$WORK"
 OUT=$(readlink -f "$OUT")
 
-TAR=${BENCH_TAR:-build/bench/cache/uapi-linux.tar}
+# a tree of real source: linux-source-6.1's fs/ (about 3,000 files)
+TAR=${BENCH_TAR:-build/bench/cache/linux-fs.tar}
 if [[ ! -f $TAR ]]; then
 	say "making $TAR (once)"
-	tar -C /usr/include -cf "$TAR.tmp" linux && mv "$TAR.tmp" "$TAR"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C build/bench/cache --wildcards 'linux-source-6.1/fs/*' &&
+		tar -C build/bench/cache/linux-source-6.1 -cf "$TAR.tmp" fs &&
+		rm -rf build/bench/cache/linux-source-6.1 && mv "$TAR.tmp" "$TAR"
 fi
 TAR=$(readlink -f "$TAR")
 

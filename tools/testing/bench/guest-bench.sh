@@ -23,7 +23,7 @@
 set -u
 M=/mnt/bench
 BENCHDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WL=${BK_WORKLOADS:-seqwrite seqread randwrite randread create stat ls find unlink untar rmrf dbench postmark bonnie}
+WL=${BK_WORKLOADS:-seqwrite seqread randwrite randread create stat ls find unlink untar du statall probe gitcommit gitstatus gitstatus_warm rmrf dbench postmark bonnie}
 stats_kind=none
 
 log() { echo "# $*"; }
@@ -89,6 +89,24 @@ w_ls() { dropcaches; timed eval "ls -lR $M/tree >/dev/null"; }
 w_find() { dropcaches; timed eval "find $M/tree -type f | wc -l >/dev/null"; }
 w_unlink() { "$BENCHDIR/meta.py" unlink $M/tree "$BK_NFILES"; }
 w_untar() { mkdir -p $M/src && timed tar -C $M/src -xf /tmp/bench.tar; }
+# In the untarred tree (untar first, rmrf after): du, stat of every file,
+# a compiler's probe of missing headers, git add and commit, git status.
+w_du() { dropcaches; timed du -s $M/src >/dev/null; }
+w_statall() { dropcaches; timed eval "find $M/src -type f -print0 | xargs -0 stat >/dev/null"; }
+w_probe() { dropcaches; timed python3 -c '
+import os, sys
+dirs = [r for r, _, _ in os.walk(sys.argv[1])][:100]
+for i in range(20):
+    for d in dirs:
+        try:
+            os.stat(os.path.join(d, "missing-%d.h" % i))
+        except FileNotFoundError:
+            pass
+' $M/src; }
+bkgit() { git -C $M/src -c user.name=bench -c user.email=bench@localhost -c gc.auto=0 "$@"; }
+w_gitcommit() { bkgit init -q && timed eval "bkgit add -A && bkgit commit -q -m bench"; }
+w_gitstatus() { dropcaches; timed eval "bkgit status --porcelain >/dev/null"; }
+w_gitstatus_warm() { timed eval "bkgit status --porcelain >/dev/null"; }
 w_rmrf() { dropcaches; timed rm -rf $M/src; }
 w_dbench() {
 	local out

@@ -15,7 +15,10 @@ UNITS = {
     "randwrite": ("IOPS", True), "randread": ("IOPS", True),
     "create": ("files/s", True), "stat": ("files/s", True),
     "ls": ("s", False), "find": ("s", False), "unlink": ("files/s", True),
-    "untar": ("s", False), "rmrf": ("s", False), "dbench": ("MB/s", True),
+    "untar": ("s", False), "du": ("s", False), "statall": ("s", False),
+    "probe": ("s", False), "gitcommit": ("s", False),
+    "gitstatus": ("s", False), "gitstatus_warm": ("s", False),
+    "rmrf": ("s", False), "dbench": ("MB/s", True),
     "postmark": ("tx/s", True), "bonnie": ("MiB/s wr", True),
     "bonnie_rd": ("MiB/s rd", True), "bonnie_create": ("files/s", True),
 }
