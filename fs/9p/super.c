@@ -363,6 +363,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	INIT_HLIST_HEAD(&v9i->open_fids);
 	v9i->wb_fid = NULL;
 	v9i->tmp = NULL;
+	v9i->pf = NULL;
 	return &v9i->netfs.inode;
 }
 
