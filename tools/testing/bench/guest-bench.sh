@@ -91,7 +91,7 @@ w_unlink() { "$BENCHDIR/meta.py" unlink $M/tree "$BK_NFILES"; }
 w_untar() { mkdir -p $M/src && timed tar -C $M/src -xf /tmp/bench.tar; }
 # In the untarred tree (untar first, rmrf after): du, stat of every file,
 # a compiler's probe of missing headers, git add and commit, git status.
-w_du() { dropcaches; timed du -s $M/src >/dev/null; }
+w_du() { dropcaches; timed eval "du -s $M/src >/dev/null"; }
 w_statall() { dropcaches; timed eval "find $M/src -type f -print0 | xargs -0 stat >/dev/null"; }
 w_probe() { dropcaches; timed python3 -c '
 import os, sys
