@@ -371,7 +371,7 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		spin_lock(&inode->i_lock);
 		atomic_long_inc(&V9I(inode)->wgen);
 		if (pos + copied > i_size_read(inode))
-			i_size_write(inode, pos + copied);
+			v9fs_i_size_write(inode, pos + copied);
 		spin_unlock(&inode->i_lock);
 	}
 out:

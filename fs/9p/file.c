@@ -353,8 +353,10 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 			invalidate_inode_pages2_range(mapping,
 						      pos >> PAGE_SHIFT,
 						      (end - 1) >> PAGE_SHIFT);
+		spin_lock(&inode->i_lock);
 		if (end > i_size_read(inode))
-			i_size_write(inode, end);
+			v9fs_i_size_write(inode, end);
+		spin_unlock(&inode->i_lock);
 		iocb->ki_pos = end;
 	}
 	return ret;

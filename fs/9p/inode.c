@@ -200,7 +200,7 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	if ((valid & P9_GETATTR_SIZE) && !local) {
 		size = min_t(u64, attr->size, MAX_LFS_FILESIZE);
 		changed |= size != v9i->data_size;
-		i_size_write(inode, size);
+		v9fs_i_size_write(inode, size);
 		v9i->data_size = size;
 	}
 	if (valid & P9_GETATTR_BLOCKS)
@@ -279,6 +279,21 @@ void v9fs_data_changed(struct inode *inode)
 	if (seq > v9i->wseq)
 		v9i->wseq = seq;
 	spin_unlock(&inode->i_lock);
+}
+
+/* truncate_setsize(), with the size set by v9fs_i_size_write() */
+static void v9fs_truncate_setsize(struct inode *inode, loff_t size)
+{
+	loff_t old;
+
+	lockdep_assert_held(&inode->i_rwsem);
+	spin_lock(&inode->i_lock);
+	old = i_size_read(inode);
+	v9fs_i_size_write(inode, size);
+	spin_unlock(&inode->i_lock);
+	if (size > old)
+		pagecache_isize_extended(inode, old, size);
+	truncate_pagecache(inode, size);
 }
 
 /**
@@ -715,7 +730,7 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 	}
 
 	if ((ia & ATTR_SIZE) && iattr->ia_size != i_size_read(inode))
-		truncate_setsize(inode, iattr->ia_size);
+		v9fs_truncate_setsize(inode, iattr->ia_size);
 	else if (ia & ATTR_SIZE)
 		truncate_pagecache(inode, iattr->ia_size);
 	if ((ia & ATTR_SIZE) && S_ISREG(inode->i_mode))

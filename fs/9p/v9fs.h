@@ -195,8 +195,8 @@ struct v9fs_tmpname;
  * @data_size: the server's size the cached pages correspond to
  * @wseq: v9fs_sb.wseq as of our last change of this file's data or size
  *	on the server
- *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so are
- *	i_size moves by buffered writes, with their @wgen increment)
+ *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so is
+ *	every change of i_size, v9fs_i_size_write())
  * @lock: protects @fids, @open_fids, @wb_fid and @tmp
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
@@ -241,6 +241,19 @@ static inline struct v9fs_sb *V9SB(struct super_block *sb)
 static inline bool v9fs_cached(struct inode *inode, unsigned int cf)
 {
 	return V9SB(inode->i_sb)->cf & cf;
+}
+
+/*
+ * Every i_size change of ours goes through here, under i_lock: i_size_write()
+ * needs its writers serialised (on 32-bit SMP i_size is two words under a
+ * seqcount, and two writers at once leave i_size_read() spinning), and the
+ * writers hold different locks otherwise: a server's reply applied with
+ * i_lock only, buffered and direct writes and truncation under i_rwsem.
+ */
+static inline void v9fs_i_size_write(struct inode *inode, loff_t size)
+{
+	lockdep_assert_held(&inode->i_lock);
+	i_size_write(inode, size);
 }
 
 static inline bool v9fs_is_stale(struct inode *inode)
