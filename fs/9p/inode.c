@@ -136,7 +136,7 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	 */
 	raced = S_ISREG(inode->i_mode) && v9i->wseq > seq;
 	local = raced ||
-		(S_ISREG(inode->i_mode) && (v9s->cf & V9FS_CF_WRITE) &&
+		(v9fs_page_cached(inode, V9FS_CF_WRITE) &&
 		  (atomic_long_read(&v9i->wgen) !=
 		   atomic_long_read(&v9i->wgen_sent) ||
 		   mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ||
@@ -515,7 +515,7 @@ int v9fs_getattr(struct v9fs_idmap *mnt_userns, const struct path *path,
 	 * Written data still cached: send it, so that size, blocks and
 	 * times are the server's (as NFS does).
 	 */
-	if (S_ISREG(inode->i_mode) && v9fs_cached(inode, V9FS_CF_WRITE) &&
+	if (v9fs_page_cached(inode, V9FS_CF_WRITE) &&
 	    (flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
 	    mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY)) {
 		err = filemap_write_and_wait(inode->i_mapping);

@@ -256,6 +256,18 @@ static inline void v9fs_i_size_write(struct inode *inode, loff_t size)
 	i_size_write(inode, size);
 }
 
+/*
+ * Does read(2) or write(2) of @inode go through the page cache in cache
+ * mode @cf (V9FS_CF_READ, V9FS_CF_WRITE)?  Regular files only: what
+ * nodevmap opens through the server (FIFOs, devices, sockets) is read and
+ * written there directly, as its data is no file's contents to cache, and
+ * nothing (close, write-back through wb_fid) sends its pages.
+ */
+static inline bool v9fs_page_cached(struct inode *inode, unsigned int cf)
+{
+	return S_ISREG(inode->i_mode) && v9fs_cached(inode, cf);
+}
+
 static inline bool v9fs_is_stale(struct inode *inode)
 {
 	return test_bit(V9FS_INO_STALE, &V9I(inode)->flags);
