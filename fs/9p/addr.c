@@ -314,22 +314,28 @@ out:
  * Test hook, off by default: the next buffered write that extends a file
  * waits this long in write_end between marking its folio dirty and
  * raising i_size, where write-back running meanwhile must neither miss
- * the folio nor shrink the size (t_extend.sh).  The hook disarms itself.
+ * the folio nor shrink the size (t_extend.sh).
  */
 static unsigned int write_end_delay_ms;
 module_param(write_end_delay_ms, uint, 0644);
 MODULE_PARM_DESC(write_end_delay_ms,
 		 "testing only: delay in ms inside the next file-extending write_end (default 0)");
 
-static void v9fs_write_end_delay(void)
+/**
+ * v9fs_test_delay - a test hook's wait, where a race is to be widened
+ * @ms: the hook's module parameter, in milliseconds (0: off)
+ *
+ * The hook disarms itself: only the first caller after it was set waits.
+ */
+void v9fs_test_delay(unsigned int *ms)
 {
-	unsigned int ms;
+	unsigned int n;
 
-	if (!READ_ONCE(write_end_delay_ms))
+	if (!READ_ONCE(*ms))
 		return;
-	ms = xchg(&write_end_delay_ms, 0);
-	if (ms)
-		msleep(ms);
+	n = xchg(ms, 0);
+	if (n)
+		msleep(n);
 }
 
 static int v9fs_write_end(struct file *file, struct address_space *mapping,
@@ -362,7 +368,7 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		 */
 		folio_mark_dirty(folio);
 		if (pos + copied > i_size_read(inode))
-			v9fs_write_end_delay();
+			v9fs_test_delay(&write_end_delay_ms);
 		/*
 		 * i_rwsem is held: nobody else moves i_size up; i_lock keeps
 		 * __v9fs_apply_attr() from setting the server's size between

@@ -361,6 +361,7 @@ void v9fs_rdbuf_free(struct p9_fid *fid);
 extern const struct address_space_operations v9fs_aops;
 bool v9fs_fid_readable(const struct p9_fid *fid);
 void v9fs_netfs_init(struct inode *inode);
+void v9fs_test_delay(unsigned int *ms);
 int v9fs_addr_init(void);
 void v9fs_addr_exit(void);
 
