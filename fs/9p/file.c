@@ -504,11 +504,21 @@ static void v9fs_vm_close(struct vm_area_struct *vma)
 					     (vma->vm_end - vma->vm_start) - 1);
 }
 
-/* A page being copied to the local cache (PG_fscache) is not written to. */
+/*
+ * A page being copied to the local cache (PG_fscache) is not written to;
+ * nor is any while a truncation holds the invalidate lock (v9fs_setattr()
+ * keeps the pages it cuts off from write-back until they are gone).
+ */
 static vm_fault_t v9fs_page_mkwrite(struct vm_fault *vmf)
 {
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	vm_fault_t ret;
+
 	folio_wait_fscache(page_folio(vmf->page));
-	return filemap_page_mkwrite(vmf);
+	filemap_invalidate_lock_shared(mapping);
+	ret = filemap_page_mkwrite(vmf);
+	filemap_invalidate_unlock_shared(mapping);
+	return ret;
 }
 
 static const struct vm_operations_struct v9fs_vm_ops = {

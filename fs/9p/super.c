@@ -359,6 +359,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	 */
 	v9fs_netfs_inode_init(&v9i->netfs, NULL);
 	v9i->wseq = 0;
+	v9i->wb_end = LLONG_MAX;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
 	v9i->wb_fid = NULL;

@@ -197,6 +197,10 @@ struct v9fs_tmpname;
  *	on the server
  *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so is
  *	every change of i_size, v9fs_i_size_write())
+ * @wb_end: write-back sends nothing at or past this offset: a truncation's
+ *	new size from its flush until the page cache is truncated too, else
+ *	LLONG_MAX (under i_lock; set with the invalidate lock held, see
+ *	v9fs_setattr())
  * @lock: protects @fids, @open_fids, @wb_fid and @tmp
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
@@ -220,6 +224,7 @@ struct v9fs_inode {
 	struct timespec64 data_mtime;
 	loff_t data_size;
 	u64 wseq;
+	loff_t wb_end;
 	spinlock_t lock;	/* protects fids, open_fids, wb_fid, tmp */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
