@@ -768,6 +768,8 @@ static struct file_system_type v9fs_fs_type = {
 	.init_fs_context	= v9fs_init_fs_context,
 	.parameters		= v9fs_params,
 	.kill_sb		= v9fs_kill_sb,
+	/* v9fs_rename() moves the dentries under rename_sem */
+	.fs_flags		= FS_RENAME_DOES_D_MOVE,
 };
 MODULE_ALIAS_FS("9p");
 

@@ -26,7 +26,10 @@
  * 9P fids name files, not paths: a rename does not invalidate any fid.
  * Paths are only walked when a user has no fid yet for a file; those
  * multi-name walks hold v9fs_sb.rename_sem for reading so a concurrent
- * rename cannot make them walk a mixture of old and new names.
+ * rename cannot make them walk a mixture of old and new names: a rename
+ * holds it for writing from its request to the server until the dentries
+ * have moved (FS_RENAME_DOES_D_MOVE), so a walk goes by the names the
+ * server has, all old or all new.
  */
 #ifndef _FS_9P_V9FS_H
 #define _FS_9P_V9FS_H
