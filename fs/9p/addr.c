@@ -314,22 +314,28 @@ out:
  * Test hook, off by default: the next buffered write that extends a file
  * waits this long in write_end between marking its folio dirty and
  * raising i_size, where write-back running meanwhile must neither miss
- * the folio nor shrink the size (t_extend.sh).  The hook disarms itself.
+ * the folio nor shrink the size (t_extend.sh).
  */
 static unsigned int write_end_delay_ms;
 module_param(write_end_delay_ms, uint, 0644);
 MODULE_PARM_DESC(write_end_delay_ms,
 		 "testing only: delay in ms inside the next file-extending write_end (default 0)");
 
-static void v9fs_write_end_delay(void)
+/**
+ * v9fs_test_delay - a test hook's wait, where a race is to be widened
+ * @ms: the hook's module parameter, in milliseconds (0: off)
+ *
+ * The hook disarms itself: only the first caller after it was set waits.
+ */
+void v9fs_test_delay(unsigned int *ms)
 {
-	unsigned int ms;
+	unsigned int n;
 
-	if (!READ_ONCE(write_end_delay_ms))
+	if (!READ_ONCE(*ms))
 		return;
-	ms = xchg(&write_end_delay_ms, 0);
-	if (ms)
-		msleep(ms);
+	n = xchg(ms, 0);
+	if (n)
+		msleep(n);
 }
 
 static int v9fs_write_end(struct file *file, struct address_space *mapping,
@@ -362,7 +368,7 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		 */
 		folio_mark_dirty(folio);
 		if (pos + copied > i_size_read(inode))
-			v9fs_write_end_delay();
+			v9fs_test_delay(&write_end_delay_ms);
 		/*
 		 * i_rwsem is held: nobody else moves i_size up; i_lock keeps
 		 * __v9fs_apply_attr() from setting the server's size between
@@ -371,7 +377,7 @@ static int v9fs_write_end(struct file *file, struct address_space *mapping,
 		spin_lock(&inode->i_lock);
 		atomic_long_inc(&V9I(inode)->wgen);
 		if (pos + copied > i_size_read(inode))
-			i_size_write(inode, pos + copied);
+			v9fs_i_size_write(inode, pos + copied);
 		spin_unlock(&inode->i_lock);
 	}
 out:
@@ -511,6 +517,29 @@ static void v9fs_wb_flush(struct address_space *mapping,
 	run->len = 0;
 }
 
+/*
+ * Start write-back of a locked folio cleaned for I/O if it begins below
+ * the end of what write-back may send: the file's size, or a shrinking
+ * truncation's new size while it is in flight (v9fs_inode.wb_end).
+ * Under i_lock, as wb_end is set: a folio that a truncation's bound does
+ * not stop is under writeback when the truncation waits for write-back.
+ *
+ * Return: that end; *@size: the file's size.
+ */
+static loff_t v9fs_wb_start(struct folio *folio, loff_t *size)
+{
+	struct inode *inode = folio->mapping->host;
+	loff_t end;
+
+	spin_lock(&inode->i_lock);
+	*size = i_size_read(inode);
+	end = min(*size, V9I(inode)->wb_end);
+	if (folio_pos(folio) < end)
+		folio_start_writeback(folio);
+	spin_unlock(&inode->i_lock);
+	return end;
+}
+
 /* write_cache_pages() callback: add a locked, cleaned folio to the run. */
 static int v9fs_wb_folio(V9FS_WB_UNIT *unit, struct writeback_control *wbc,
 			 void *data)
@@ -519,29 +548,35 @@ static int v9fs_wb_folio(V9FS_WB_UNIT *unit, struct writeback_control *wbc,
 	struct address_space *mapping = folio->mapping;
 	struct v9fs_wb_run *run = data;
 	loff_t pos = folio_pos(folio);
-	loff_t size = i_size_read(mapping->host);
+	loff_t size, end;
 	size_t len;
 
-	if (pos >= size) {
-		/* Truncated meanwhile: nothing left to write. */
-		folio_unlock(folio);
-		return 0;
-	}
 	if (run->retry) {
 		/* An earlier run stopped on a transient error: later. */
 		folio_redirty_for_writepage(wbc, folio);
 		folio_unlock(folio);
 		return 0;
 	}
-	len = min_t(loff_t, folio_size(folio), size - pos);
 	if (run->nr && (pos != run->start + run->len || run->nr == run->max))
 		v9fs_wb_flush(mapping, run);
 	/* An earlier copy of it to the cache must be done first. */
 	folio_wait_fscache(folio);
-	folio_start_writeback(folio);
+	end = v9fs_wb_start(folio, &size);
+	if (pos >= end) {
+		/*
+		 * Past the end: truncated meanwhile, nothing left to write;
+		 * or a truncation is in flight, which drops the folio or, if
+		 * it fails, leaves it to a later write-back.
+		 */
+		if (pos < size)
+			folio_redirty_for_writepage(wbc, folio);
+		folio_unlock(folio);
+		return 0;
+	}
 	if (run->caching)
 		folio_start_fscache(folio);
 	folio_unlock(folio);
+	len = min_t(loff_t, folio_size(folio), end - pos);
 	if (!run->nr)
 		run->start = pos;
 	run->folios[run->nr++] = folio;
@@ -614,27 +649,32 @@ static int v9fs_launder_folio(struct folio *folio)
 	struct address_space *mapping = folio->mapping;
 	loff_t pos = folio_pos(folio);
 	struct v9fs_wb_run run = { .max = 1 };
+	loff_t size, end;
 
 	folio_wait_fscache(folio);
 	if (!folio_clear_dirty_for_io(folio))
 		return 0;
-	if (pos >= i_size_read(mapping->host))
+	/*
+	 * Not copied to the cache: the callers of invalidate_inode_pages2()
+	 * invalidate the cache object as well.
+	 */
+	end = v9fs_wb_start(folio, &size);
+	if (pos >= end) {
+		/* as in v9fs_wb_folio() */
+		if (pos < size)
+			filemap_dirty_folio(mapping, folio);
 		return 0;
+	}
 	run.fid = v9fs_wb_fid(mapping->host);
 	if (!run.fid) {
+		folio_end_writeback(folio);
 		mapping_set_error(mapping, -EBADF);
 		return -EBADF;
 	}
 	run.folios = &folio;
 	run.start = pos;
-	run.len = min_t(loff_t, folio_size(folio),
-			i_size_read(mapping->host) - pos);
+	run.len = min_t(loff_t, folio_size(folio), end - pos);
 	run.nr = 1;
-	/*
-	 * Not copied to the cache: the callers of invalidate_inode_pages2()
-	 * invalidate the cache object as well.
-	 */
-	folio_start_writeback(folio);
 	v9fs_wb_flush(mapping, &run);
 	p9_fid_put(run.fid);
 	return run.err;

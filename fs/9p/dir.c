@@ -11,6 +11,7 @@
 
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/moduleparam.h>
 #include <linux/namei.h>
 #include <linux/posix_acl.h>
 #include <linux/slab.h>
@@ -607,6 +608,41 @@ static int v9fs_rename_noreplace(struct p9_fid *ndfid,
 	return PTR_ERR(fid) == -ENOENT ? 0 : PTR_ERR(fid);
 }
 
+/*
+ * d_exchange() as a module can have it (the VFS's is not exported): @a
+ * takes @b's name by d_move(), which leaves @b unhashed; @b then takes
+ * @a's old name by a d_move() onto a new dentry of that name.  Without
+ * memory for that dentry @b stays unhashed, which is still right: a
+ * lookup of the name finds the file anew.  The VFS holds both parents
+ * and the rename mutex, as d_move() requires.
+ */
+static void v9fs_d_exchange(struct dentry *a, struct dentry *b)
+{
+	struct name_snapshot name;
+	struct dentry *parent, *d;
+
+	take_dentry_name_snapshot(&name, a);
+	parent = dget_parent(a);
+	d_move(a, b);
+	d = d_alloc_name(parent, (const char *)name.name.name);
+	if (d) {
+		d_move(b, d);
+		dput(d);
+	}
+	dput(parent);
+	release_dentry_name_snapshot(&name);
+}
+
+/*
+ * Test hook, off by default: the next rename waits this long once the
+ * server renamed and rename_sem is released, where a path walk must find
+ * the dentries already under their new names (t_renamewalk.sh).
+ */
+static unsigned int rename_delay_ms;
+module_param(rename_delay_ms, uint, 0644);
+MODULE_PARM_DESC(rename_delay_ms,
+		 "testing only: delay in ms after the next rename's server request (default 0)");
+
 static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 		       struct inode *old_dir, struct dentry *old_dentry,
 		       struct inode *new_dir, struct dentry *new_dentry,
@@ -668,7 +704,18 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 	else
 		err = p9_client_rename(fid, odfid, v9fs_dname(old_dentry),
 				       ndfid, v9fs_dname(new_dentry));
+	/*
+	 * The dentries take their new names before rename_sem goes
+	 * (FS_RENAME_DOES_D_MOVE: the VFS leaves it to us), so that a walk
+	 * of their names sees the ones the server now has.
+	 */
+	if (!err && (flags & RENAME_EXCHANGE))
+		v9fs_d_exchange(old_dentry, new_dentry);
+	else if (!err)
+		d_move(old_dentry, new_dentry);
 	up_write(&v9s->rename_sem);
+	if (!err)
+		v9fs_test_delay(&rename_delay_ms);
 
 	if (!err) {
 		v9fs_clear_fresh(old_dir);

@@ -73,8 +73,8 @@ int v9fs_finish_open_fid(struct inode *inode, struct file *file,
 	v9fs_open_fid_add(inode, fid);
 	if (S_ISREG(inode->i_mode))
 		v9fs_cache_use(inode, file);
-	if (S_ISREG(inode->i_mode) && (file->f_mode & FMODE_WRITE) &&
-	    v9fs_cached(inode, V9FS_CF_WRITE))
+	if ((file->f_mode & FMODE_WRITE) &&
+	    v9fs_page_cached(inode, V9FS_CF_WRITE))
 		v9fs_set_wb_fid(inode, fid);
 	return 0;
 }
@@ -88,8 +88,8 @@ static int v9fs_server_open(struct inode *inode, struct p9_fid *fid,
 {
 	int err;
 
-	if (S_ISREG(inode->i_mode) && (flags & O_ACCMODE) == O_WRONLY &&
-	    v9fs_cached(inode, V9FS_CF_WRITE)) {
+	if ((flags & O_ACCMODE) == O_WRONLY &&
+	    v9fs_page_cached(inode, V9FS_CF_WRITE)) {
 		err = p9_client_open(fid, (flags & ~O_ACCMODE) | O_RDWR);
 		if (err != -EACCES && err != -EPERM)
 			return err;
@@ -157,8 +157,8 @@ static int v9fs_flush(struct file *file, fl_owner_t id)
 	struct inode *inode = file_inode(file);
 	int err = 0;
 
-	if (!S_ISREG(inode->i_mode) || !(file->f_mode & FMODE_WRITE) ||
-	    !v9fs_cached(inode, V9FS_CF_WRITE))
+	if (!(file->f_mode & FMODE_WRITE) ||
+	    !v9fs_page_cached(inode, V9FS_CF_WRITE))
 		return 0;
 	if (v9fs_cached(inode, V9FS_CF_CTO))
 		err = filemap_write_and_wait(inode->i_mapping);
@@ -250,7 +250,7 @@ static ssize_t v9fs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	if (!count)
 		return 0;
 	if (!(iocb->ki_flags & IOCB_DIRECT) &&
-	    v9fs_cached(file_inode(file), V9FS_CF_READ) &&
+	    v9fs_page_cached(file_inode(file), V9FS_CF_READ) &&
 	    v9fs_fid_readable(file->private_data))
 		return generic_file_read_iter(iocb, to);
 	if (iocb->ki_flags & IOCB_NOWAIT)
@@ -353,8 +353,10 @@ static ssize_t v9fs_direct_write(struct kiocb *iocb, struct iov_iter *from)
 			invalidate_inode_pages2_range(mapping,
 						      pos >> PAGE_SHIFT,
 						      (end - 1) >> PAGE_SHIFT);
+		spin_lock(&inode->i_lock);
 		if (end > i_size_read(inode))
-			i_size_write(inode, end);
+			v9fs_i_size_write(inode, end);
+		spin_unlock(&inode->i_lock);
 		iocb->ki_pos = end;
 	}
 	return ret;
@@ -378,7 +380,7 @@ ssize_t v9fs_write_locked(struct kiocb *iocb, struct iov_iter *from)
 
 	lockdep_assert_held(&inode->i_rwsem);
 	if (!(iocb->ki_flags & IOCB_DIRECT) &&
-	    v9fs_cached(inode, V9FS_CF_WRITE) &&
+	    v9fs_page_cached(inode, V9FS_CF_WRITE) &&
 	    v9fs_fid_readable(file->private_data))
 		return v9fs_cached_write(iocb, from);
 	return v9fs_direct_write(iocb, from);
@@ -502,11 +504,21 @@ static void v9fs_vm_close(struct vm_area_struct *vma)
 					     (vma->vm_end - vma->vm_start) - 1);
 }
 
-/* A page being copied to the local cache (PG_fscache) is not written to. */
+/*
+ * A page being copied to the local cache (PG_fscache) is not written to;
+ * nor is any while a truncation holds the invalidate lock (v9fs_setattr()
+ * keeps the pages it cuts off from write-back until they are gone).
+ */
 static vm_fault_t v9fs_page_mkwrite(struct vm_fault *vmf)
 {
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	vm_fault_t ret;
+
 	folio_wait_fscache(page_folio(vmf->page));
-	return filemap_page_mkwrite(vmf);
+	filemap_invalidate_lock_shared(mapping);
+	ret = filemap_page_mkwrite(vmf);
+	filemap_invalidate_unlock_shared(mapping);
+	return ret;
 }
 
 static const struct vm_operations_struct v9fs_vm_ops = {

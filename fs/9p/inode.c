@@ -17,6 +17,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
+#include <linux/moduleparam.h>
 #include <linux/sizes.h>
 #include <linux/pagemap.h>
 #include <linux/posix_acl.h>
@@ -136,7 +137,7 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	 */
 	raced = S_ISREG(inode->i_mode) && v9i->wseq > seq;
 	local = raced ||
-		(S_ISREG(inode->i_mode) && (v9s->cf & V9FS_CF_WRITE) &&
+		(v9fs_page_cached(inode, V9FS_CF_WRITE) &&
 		  (atomic_long_read(&v9i->wgen) !=
 		   atomic_long_read(&v9i->wgen_sent) ||
 		   mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ||
@@ -200,7 +201,7 @@ static int __v9fs_apply_attr(struct inode *inode, const struct p9_attr *attr,
 	if ((valid & P9_GETATTR_SIZE) && !local) {
 		size = min_t(u64, attr->size, MAX_LFS_FILESIZE);
 		changed |= size != v9i->data_size;
-		i_size_write(inode, size);
+		v9fs_i_size_write(inode, size);
 		v9i->data_size = size;
 	}
 	if (valid & P9_GETATTR_BLOCKS)
@@ -279,6 +280,21 @@ void v9fs_data_changed(struct inode *inode)
 	if (seq > v9i->wseq)
 		v9i->wseq = seq;
 	spin_unlock(&inode->i_lock);
+}
+
+/* truncate_setsize(), with the size set by v9fs_i_size_write() */
+static void v9fs_truncate_setsize(struct inode *inode, loff_t size)
+{
+	loff_t old;
+
+	lockdep_assert_held(&inode->i_rwsem);
+	spin_lock(&inode->i_lock);
+	old = i_size_read(inode);
+	v9fs_i_size_write(inode, size);
+	spin_unlock(&inode->i_lock);
+	if (size > old)
+		pagecache_isize_extended(inode, old, size);
+	truncate_pagecache(inode, size);
 }
 
 /**
@@ -500,7 +516,7 @@ int v9fs_getattr(struct v9fs_idmap *mnt_userns, const struct path *path,
 	 * Written data still cached: send it, so that size, blocks and
 	 * times are the server's (as NFS does).
 	 */
-	if (S_ISREG(inode->i_mode) && v9fs_cached(inode, V9FS_CF_WRITE) &&
+	if (v9fs_page_cached(inode, V9FS_CF_WRITE) &&
 	    (flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
 	    mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY)) {
 		err = filemap_write_and_wait(inode->i_mapping);
@@ -622,6 +638,83 @@ struct p9_fid *v9fs_gone_fid(struct inode *inode, struct dentry *dentry,
 	return fid;
 }
 
+/* Send a setattr's Tsetattr; see v9fs_setattr_fid() for the fid. */
+static int v9fs_setattr_send(struct inode *inode, struct dentry *dentry,
+			     const struct iattr *iattr, struct p9_iattr *pia)
+{
+	struct p9_fid *fid;
+	int err;
+
+	fid = v9fs_setattr_fid(inode, dentry, iattr);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid);
+	err = p9_client_setattr(fid, pia);
+	p9_fid_put(fid);
+	if (err == -ENOENT && !test_bit(V9FS_INO_GONE, &V9I(inode)->flags)) {
+		/* The name is gone; an open file may still reach it. */
+		fid = v9fs_open_fid_find(inode);
+		if (fid) {
+			err = p9_client_setattr(fid, pia);
+			p9_fid_put(fid);
+		}
+	}
+	if (pia->valid & P9_ATTR_SIZE)
+		v9fs_data_changed(inode);
+	return err;
+}
+
+/* Set v9fs_inode.wb_end; a truncation holds the invalidate lock. */
+static void v9fs_set_wb_end(struct inode *inode, loff_t end)
+{
+	lockdep_assert_held_write(&inode->i_mapping->invalidate_lock);
+	spin_lock(&inode->i_lock);
+	V9I(inode)->wb_end = end;
+	spin_unlock(&inode->i_lock);
+}
+
+/*
+ * Before the Tsetattr of a regular file's new size, with i_rwsem and the
+ * invalidate lock held, so that neither write(2) nor a store through a
+ * shared mapping (v9fs_page_mkwrite()) dirties a page until the page
+ * cache is truncated as well.  What is dirty below the new size is sent
+ * first; nothing at or past it is sent from now on (v9fs_inode.wb_end),
+ * not even by write-back already running: written at the old size after
+ * the server's truncation, it would make the file grow back there.  The
+ * dirty pages past the new end are not sent at all (the truncation drops
+ * them, or they stay dirty if it fails), so a truncation that frees space
+ * on a full server does not fail with ENOSPC for data it throws away.
+ */
+static int v9fs_truncate_begin(struct inode *inode, loff_t size)
+{
+	struct address_space *mapping = inode->i_mapping;
+	int err;
+
+	if (size) {
+		err = filemap_write_and_wait_range(mapping, 0, size - 1);
+		if (err)
+			return err;
+	}
+	v9fs_set_wb_end(inode, size);
+	/*
+	 * Folios past @size that write-back started on before: their data
+	 * must reach the server before the Tsetattr.  Their errors are
+	 * write-back's, left for fsync and close.
+	 */
+	filemap_fdatawait_range_keep_errors(mapping, size, LLONG_MAX);
+	return 0;
+}
+
+/*
+ * Test hook, off by default: the next truncation that shrinks a file
+ * waits this long between the server's reply and the page cache's
+ * truncation, where a page dirtied through a shared mapping must not be
+ * written back past the new end (t_truncmmap.sh).
+ */
+static unsigned int truncate_delay_ms;
+module_param(truncate_delay_ms, uint, 0644);
+MODULE_PARM_DESC(truncate_delay_ms,
+		 "testing only: delay in ms inside the next shrinking truncate (default 0)");
+
 /**
  * v9fs_setattr - inode_operations.setattr: chmod, chown, truncate, utimes
  * @mnt_userns: the mount's user namespace
@@ -639,7 +732,7 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 	struct inode *inode = d_inode(dentry);
 	unsigned int ia = iattr->ia_valid;
 	struct p9_iattr pia = {};
-	struct p9_fid *fid;
+	bool trunc;
 	int err;
 
 	if (v9fs_is_stale(inode))
@@ -686,40 +779,29 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 	if (ia & ATTR_CTIME)
 		pia.valid |= P9_ATTR_CTIME;
 
-	if ((ia & ATTR_SIZE) && S_ISREG(inode->i_mode)) {
-		/* Dirty mmap pages must not land after the truncation. */
-		err = filemap_write_and_wait(inode->i_mapping);
-		if (err)
-			return err;
+	trunc = (ia & ATTR_SIZE) && S_ISREG(inode->i_mode);
+	if (trunc) {
+		filemap_invalidate_lock(inode->i_mapping);
+		err = v9fs_truncate_begin(inode, iattr->ia_size);
 	}
-
-	if (pia.valid) {
-		fid = v9fs_setattr_fid(inode, dentry, iattr);
-		if (IS_ERR(fid))
-			return PTR_ERR(fid);
-		err = p9_client_setattr(fid, &pia);
-		p9_fid_put(fid);
-		if (err == -ENOENT &&
-		    !test_bit(V9FS_INO_GONE, &V9I(inode)->flags)) {
-			/* The name is gone; an open file may still reach it. */
-			fid = v9fs_open_fid_find(inode);
-			if (fid) {
-				err = p9_client_setattr(fid, &pia);
-				p9_fid_put(fid);
-			}
-		}
-		if (pia.valid & P9_ATTR_SIZE)
-			v9fs_data_changed(inode);
-		if (err)
-			return err;
+	if (!err && pia.valid)
+		err = v9fs_setattr_send(inode, dentry, iattr, &pia);
+	if (!err && (ia & ATTR_SIZE)) {
+		if (iattr->ia_size < i_size_read(inode))
+			v9fs_test_delay(&truncate_delay_ms);
+		if (iattr->ia_size != i_size_read(inode))
+			v9fs_truncate_setsize(inode, iattr->ia_size);
+		else
+			truncate_pagecache(inode, iattr->ia_size);
+		if (trunc)
+			v9fs_cache_resize(inode, iattr->ia_size);
 	}
-
-	if ((ia & ATTR_SIZE) && iattr->ia_size != i_size_read(inode))
-		truncate_setsize(inode, iattr->ia_size);
-	else if (ia & ATTR_SIZE)
-		truncate_pagecache(inode, iattr->ia_size);
-	if ((ia & ATTR_SIZE) && S_ISREG(inode->i_mode))
-		v9fs_cache_resize(inode, iattr->ia_size);
+	if (trunc) {
+		v9fs_set_wb_end(inode, LLONG_MAX);
+		filemap_invalidate_unlock(inode->i_mapping);
+	}
+	if (err)
+		return err;
 	setattr_copy(mnt_userns, inode, iattr);
 
 	if ((ia & ATTR_MODE) && IS_POSIXACL(inode))

@@ -359,6 +359,7 @@ static struct inode *v9fs_alloc_inode(struct super_block *sb)
 	 */
 	v9fs_netfs_inode_init(&v9i->netfs, NULL);
 	v9i->wseq = 0;
+	v9i->wb_end = LLONG_MAX;
 	INIT_HLIST_HEAD(&v9i->fids);
 	INIT_HLIST_HEAD(&v9i->open_fids);
 	v9i->wb_fid = NULL;
@@ -773,6 +774,8 @@ static struct file_system_type v9fs_fs_type = {
 	.init_fs_context	= v9fs_init_fs_context,
 	.parameters		= v9fs_params,
 	.kill_sb		= v9fs_kill_sb,
+	/* v9fs_rename() moves the dentries under rename_sem */
+	.fs_flags		= FS_RENAME_DOES_D_MOVE,
 };
 MODULE_ALIAS_FS("9p");
 

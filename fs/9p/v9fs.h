@@ -26,7 +26,10 @@
  * 9P fids name files, not paths: a rename does not invalidate any fid.
  * Paths are only walked when a user has no fid yet for a file; those
  * multi-name walks hold v9fs_sb.rename_sem for reading so a concurrent
- * rename cannot make them walk a mixture of old and new names.
+ * rename cannot make them walk a mixture of old and new names: a rename
+ * holds it for writing from its request to the server until the dentries
+ * have moved (FS_RENAME_DOES_D_MOVE), so a walk goes by the names the
+ * server has, all old or all new.
  */
 #ifndef _FS_9P_V9FS_H
 #define _FS_9P_V9FS_H
@@ -199,8 +202,12 @@ struct v9fs_tmpname;
  * @data_size: the server's size the cached pages correspond to
  * @wseq: v9fs_sb.wseq as of our last change of this file's data or size
  *	on the server
- *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so are
- *	i_size moves by buffered writes, with their @wgen increment)
+ *	(@data_mtime, @data_size and @wseq under the inode's i_lock; so is
+ *	every change of i_size, v9fs_i_size_write())
+ * @wb_end: write-back sends nothing at or past this offset: a truncation's
+ *	new size from its flush until the page cache is truncated too, else
+ *	LLONG_MAX (under i_lock; set with the invalidate lock held, see
+ *	v9fs_setattr())
  * @lock: protects @fids, @open_fids, @wb_fid and @tmp
  * @fids: unopened fids, see v9fs.h's header comment
  * @open_fids: fids of open files
@@ -224,6 +231,7 @@ struct v9fs_inode {
 	struct timespec64 data_mtime;
 	loff_t data_size;
 	u64 wseq;
+	loff_t wb_end;
 	spinlock_t lock;	/* protects fids, open_fids, wb_fid, tmp, pf */
 	struct hlist_head fids;
 	struct hlist_head open_fids;
@@ -246,6 +254,31 @@ static inline struct v9fs_sb *V9SB(struct super_block *sb)
 static inline bool v9fs_cached(struct inode *inode, unsigned int cf)
 {
 	return V9SB(inode->i_sb)->cf & cf;
+}
+
+/*
+ * Every i_size change of ours goes through here, under i_lock: i_size_write()
+ * needs its writers serialised (on 32-bit SMP i_size is two words under a
+ * seqcount, and two writers at once leave i_size_read() spinning), and the
+ * writers hold different locks otherwise: a server's reply applied with
+ * i_lock only, buffered and direct writes and truncation under i_rwsem.
+ */
+static inline void v9fs_i_size_write(struct inode *inode, loff_t size)
+{
+	lockdep_assert_held(&inode->i_lock);
+	i_size_write(inode, size);
+}
+
+/*
+ * Does read(2) or write(2) of @inode go through the page cache in cache
+ * mode @cf (V9FS_CF_READ, V9FS_CF_WRITE)?  Regular files only: what
+ * nodevmap opens through the server (FIFOs, devices, sockets) is read and
+ * written there directly, as its data is no file's contents to cache, and
+ * nothing (close, write-back through wb_fid) sends its pages.
+ */
+static inline bool v9fs_page_cached(struct inode *inode, unsigned int cf)
+{
+	return S_ISREG(inode->i_mode) && v9fs_cached(inode, cf);
 }
 
 static inline bool v9fs_is_stale(struct inode *inode)
@@ -341,6 +374,7 @@ void v9fs_rdbuf_free(struct p9_fid *fid);
 extern const struct address_space_operations v9fs_aops;
 bool v9fs_fid_readable(const struct p9_fid *fid);
 void v9fs_netfs_init(struct inode *inode);
+void v9fs_test_delay(unsigned int *ms);
 int v9fs_addr_init(void);
 void v9fs_addr_exit(void);
 

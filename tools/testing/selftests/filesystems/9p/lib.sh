@@ -14,6 +14,13 @@
 #   skip_all WHY              "1..0 # SKIP WHY", exit 4
 #   ktap_finish               exit 0 if nothing failed (4 if everything
 #                             was skipped), 1 otherwise
+#   test_hook PARAM           for a test of v9fs-ng's race-widening hooks:
+#                             skips unless the 9p module has PARAM (and
+#                             python3 is there); sets HOOK to its file,
+#                             put back to 0 at exit
+#   server_file NAME          prints a path to read NAME (in cwd) as the
+#                             server has it: the host's view, or NAME
+#                             after this guest's caches are dropped
 # Globals: V9FS_* from the environment, with defaults that let a test run
 # by hand in any directory.
 
@@ -96,6 +103,23 @@ ktap_finish() {
 		exit $KSFT_SKIP
 	fi
 	exit $KSFT_PASS
+}
+
+test_hook() {
+	HOOK=/sys/module/9p/parameters/$1
+	[[ $V9FS_CLIENT == ng ]] || skip_all "v9fs-ng's test hook"
+	[[ -w $HOOK ]] || skip_all "no $HOOK"
+	command -v python3 >/dev/null || skip_all "no python3"
+	trap 'echo 0 >"$HOOK"' EXIT
+}
+
+server_file() {
+	if [[ -n $V9FS_HOSTDIR && -d $V9FS_HOSTDIR ]]; then
+		echo "$V9FS_HOSTDIR/$1"
+	else
+		echo 3 >/proc/sys/vm/drop_caches
+		echo "$1"
+	fi
 }
 
 # spare_tag_scratch NAME: for tests of mounts of their own.  Skips the

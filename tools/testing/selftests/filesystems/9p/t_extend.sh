@@ -13,19 +13,15 @@
 # inside write_end), so only v9fs-ng with a write cache runs this.
 . "$(dirname "$0")/lib.sh"
 
-P=/sys/module/9p/parameters/write_end_delay_ms
-[[ $V9FS_CLIENT == ng ]] || skip_all "v9fs-ng's test hook"
-[[ -w $P ]] || skip_all "no $P"
+test_hook write_end_delay_ms
 case $V9FS_CACHE in
 none | readahead) skip_all "no write cache" ;;
 esac
-command -v python3 >/dev/null || skip_all "no python3"
-trap 'echo 0 >$P' EXIT
 ktap_plan 4
 
 # Two dirty pages, then a third written with the hook armed while
 # another process fsyncs the file.
-python3 - f "$P" <<'EOF'
+python3 - f "$HOOK" <<'EOF'
 import os, sys, time
 path, hook = sys.argv[1], sys.argv[2]
 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -47,14 +43,7 @@ EOF
 want=$({ head -c 8192 /dev/zero | tr '\0' a; head -c 4096 /dev/zero | tr '\0' b; } | md5sum)
 check_eq "the size after close" "$(stat -c %s f)" 12288
 check_eq "the data after close" "$(md5sum <f)" "$want"
-# what the server has: the host's view of the export, or this mount's
-# after its caches are dropped
-if [[ -n $V9FS_HOSTDIR && -d $V9FS_HOSTDIR ]]; then
-	srv=$V9FS_HOSTDIR/f
-else
-	echo 3 >/proc/sys/vm/drop_caches
-	srv=f
-fi
+srv=$(server_file f)
 check_eq "the server's size" "$(stat -c %s "$srv")" 12288
 check_eq "the server's data" "$(md5sum <"$srv")" "$want"
 ktap_finish
