@@ -371,6 +371,9 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	int err;
 
 	mode |= S_IFDIR;
+	/* set-gid directories pass their group and S_ISGID down to new ones */
+	if (dir->i_mode & S_ISGID)
+		mode |= S_ISGID;
 	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
 	if (err)
 		return err;
