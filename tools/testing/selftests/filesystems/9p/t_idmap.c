@@ -590,6 +590,48 @@ static void map_acl(void)
 }
 
 /*
+ * access=<uid> through a mapping: the caller whose mapped fsuid is that
+ * uid may, and the server makes its files that uid's; others, the
+ * unmapped uid itself too, get EPERM.  Last: it replaces the access=any
+ * mount and its mapping (teardown unmounts whatever is there).
+ */
+static void map_single(void)
+{
+	char p[PATH_MAX], q[PATH_MAX], opts[1024], cwd[PATH_MAX];
+	const char *mnt = getenv("V9FS_MNT");
+	size_t n = strlen(mnt);
+	struct stat st;
+
+	if (setup_err[0])
+		FAIL("no idmapped mounts: %s", setup_err);
+	CHECK(!chmod(".", 0777));
+	CHECK(getcwd(cwd, sizeof(cwd)) && !strncmp(cwd, mnt, n));
+	sub(q, "9m");
+	CHECK(!umount2(q, MNT_DETACH));
+	sub(p, "9");
+	CHECK(!umount2(p, MNT_DETACH));
+	snprintf(opts, sizeof(opts), "%s,access=5", getenv("V9FS_OPTS"));
+	CHECKF(!mount(getenv("V9FS_TAG2"), p, "9p", 0, opts),
+	       "mount -o %s: %s", opts, t_errname(errno));
+	CHECKF(!idmap_mount(p, q), "%s", setup_err);
+	CHECK(!path_in(p, q, cwd + n + (cwd[n] == '/')));
+	CHECK(!path_in(q, p, "f"));
+	CHECKF(as(MAPBASE + 5, MAPBASE + 5, OP_CREAT, q, 0644, 0) == 0,
+	       "the mapped user of access=5 cannot create");
+	CHECK(!lstat("f", &st));
+	CHECKF(st.st_uid == 5 && st.st_gid == 5, "stored %u:%u, want 5:5",
+	       st.st_uid, st.st_gid);
+	CHECK(!path_in(q, p, "g"));
+	CHECKF(as(MAPBASE + 6, MAPBASE + 6, OP_CREAT, q, 0644, 0) == EPERM,
+	       "another mapped user creates");
+	CHECK(!path_in(q, p, "f"));
+	CHECKF(as(MAPBASE + 6, MAPBASE + 6, OP_ACCESS, q, F_OK, 0) == EPERM,
+	       "another mapped user is let in");
+	CHECKF(as(5, 5, OP_ACCESS, q, F_OK, 0) == EPERM,
+	       "the unmapped uid 5 is let in through the mapping");
+}
+
+/*
  * The suite's own mount, in a per-user access mode, is not idmapped:
  * mount_setattr() fails with EINVAL where the VFS lets 9p refuse it
  * (6.12), else every request through the mapping fails (EOPNOTSUPP)
@@ -648,6 +690,7 @@ int main(void)
 	t_run("map_chmod", map_chmod);
 	t_run("map_access", map_access);
 	t_run("map_acl", map_acl);
+	t_run("map_single", map_single);
 	ret = t_finish();
 	teardown();
 	return ret;
