@@ -6,7 +6,9 @@
  * The rest of fs/9p is written against these names:
  *  - struct v9fs_idmap: the mount's ID mapping as the VFS passes it to
  *    inode, xattr and ACL operations (struct user_namespace on 6.1,
- *    struct mnt_idmap on 6.12);
+ *    struct mnt_idmap on 6.12), v9fs_file_idmap() that of an open file's
+ *    mount, v9fs_sb_noidmap() to refuse idmapped mounts of a superblock
+ *    (6.12's SB_I_NOIDMAP; 6.1 has no such veto, see v9fs_idmap_check());
  *  - inode time accessors of 6.12 (inode_set_ctime_current()...),
  *    provided on 6.1;
  *  - v9fs_fl_*(): the fields of a struct file_lock (6.12 moved the common
@@ -34,6 +36,17 @@
 
 #define v9fs_idmap		mnt_idmap
 #define v9fs_nop_idmap		(&nop_mnt_idmap)
+
+static inline struct mnt_idmap *v9fs_file_idmap(struct file *file)
+{
+	return file_mnt_idmap(file);
+}
+
+/* mount_setattr(MOUNT_ATTR_IDMAP) of this superblock fails with EINVAL */
+static inline void v9fs_sb_noidmap(struct super_block *sb)
+{
+	sb->s_iflags |= SB_I_NOIDMAP;
+}
 
 /* The object ->set_acl() is given: a dentry on 6.12 */
 #define V9FS_ACL_OBJ		struct dentry
@@ -127,6 +140,16 @@ static inline void v9fs_write_to_cache(struct fscache_cookie *cookie,
 
 #define v9fs_idmap		user_namespace
 #define v9fs_nop_idmap		(&init_user_ns)
+
+static inline struct user_namespace *v9fs_file_idmap(struct file *file)
+{
+	return file_mnt_user_ns(file);
+}
+
+/* The VFS of 6.1 asks only the file system type (FS_ALLOW_IDMAP). */
+static inline void v9fs_sb_noidmap(struct super_block *sb)
+{
+}
 
 #define V9FS_ACL_OBJ		struct inode
 static inline struct inode *v9fs_acl_inode(struct inode *inode)

@@ -201,10 +201,16 @@ static int v9fs_instantiate_open(struct inode *dir, struct dentry *dentry,
 	return 0;
 }
 
-/* The group of a new file in @dir, as POSIX and set-gid directories ask. */
-kgid_t v9fs_new_gid(struct inode *dir)
+/*
+ * The group of a new file in @dir, as POSIX and set-gid directories ask:
+ * the directory's, or the caller's fsgid as the file system sees it
+ * through the mount's @idmap (the VFS made sure it maps, see
+ * fsuidgid_has_mapping()).
+ */
+kgid_t v9fs_new_gid(struct v9fs_idmap *idmap, struct inode *dir)
 {
-	return (dir->i_mode & S_ISGID) ? dir->i_gid : current_fsgid();
+	return (dir->i_mode & S_ISGID) ? dir->i_gid :
+					 mapped_fsgid(idmap, &init_user_ns);
 }
 
 /* POSIX ACLs for a new file: fold the default ACL into @mode. */
@@ -265,9 +271,11 @@ int v9fs_create_fids(struct dentry *dentry, int *flags,
  * Create and open a regular file.  On success @dentry is positive and
  * *@ofidp is the open fid (with the Linux @flags it was opened with).
  */
-static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
-			  umode_t mode, int flags, struct p9_fid **ofidp)
+static int v9fs_do_create(struct v9fs_idmap *idmap, struct inode *dir,
+			  struct dentry *dentry, umode_t mode, int flags,
+			  struct p9_fid **ofidp)
 {
+	kgid_t gid = v9fs_new_gid(idmap, dir);
 	struct posix_acl *dacl, *acl;
 	struct p9_fid *dfid, *ofid;
 	struct p9_qid qid;
@@ -281,8 +289,7 @@ static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
 		goto out_acl;
 	err = p9_client_fcreate(ofid, v9fs_dname(dentry),
 				v9fs_open_flags(flags) | O_CREAT | O_EXCL,
-				S_IFREG | (mode & S_IALLUGO),
-				v9fs_new_gid(dir), &qid);
+				S_IFREG | (mode & S_IALLUGO), gid, &qid);
 	if (err) {
 		p9_fid_put(ofid);
 		goto out_dfid;
@@ -291,7 +298,7 @@ static int v9fs_do_create(struct inode *dir, struct dentry *dentry,
 	if (err) {
 		p9_fid_put(ofid);
 	} else {
-		v9fs_fix_gid(dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(dentry, gid);
 		*ofidp = ofid;
 	}
 out_dfid:
@@ -318,7 +325,8 @@ static int v9fs_atomic_open(struct inode *dir, struct dentry *dentry,
 	if (!(flags & O_CREAT) || d_really_is_positive(dentry))
 		return finish_no_open(file, res);
 
-	err = v9fs_do_create(dir, dentry, mode, flags, &ofid);
+	err = v9fs_do_create(v9fs_file_idmap(file), dir, dentry, mode, flags,
+			     &ofid);
 	if (err == -EEXIST && !(flags & O_EXCL)) {
 		/* Lost a race with another creator: open what is there. */
 		struct p9_fid *dfid = v9fs_parent_fid(dentry);
@@ -359,7 +367,7 @@ static int v9fs_create(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	struct p9_fid *ofid;
 	int err;
 
-	err = v9fs_do_create(dir, dentry, mode, O_RDONLY, &ofid);
+	err = v9fs_do_create(mnt_userns, dir, dentry, mode, O_RDONLY, &ofid);
 	if (!err)
 		p9_fid_put(ofid);
 	return err;
@@ -371,10 +379,14 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	struct posix_acl *dacl, *acl;
 	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
+	kgid_t gid = v9fs_new_gid(mnt_userns, dir);
 	struct p9_qid qid;
 	int err;
 
 	mode |= S_IFDIR;
+	/* set-gid directories pass their group and S_ISGID down to new ones */
+	if (dir->i_mode & S_ISGID)
+		mode |= S_ISGID;
 	err = v9fs_acl_prepare(dir, &mode, &dacl, &acl);
 	if (err)
 		return err;
@@ -384,11 +396,11 @@ static int v9fs_mkdir(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		goto out;
 	}
 	err = p9_client_mkdir(dfid, v9fs_dname(dentry), mode & S_IALLUGO,
-			      v9fs_new_gid(dir), &qid);
+			      gid, &qid);
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, gid);
 	p9_fid_put(dfid);
 out:
 	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
@@ -402,6 +414,7 @@ static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	struct p9_str target = { .s = symname, .len = strlen(symname) };
 	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
+	kgid_t gid = v9fs_new_gid(mnt_userns, dir);
 	struct p9_qid qid;
 	int err;
 
@@ -409,7 +422,7 @@ static int v9fs_symlink(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	if (IS_ERR(dfid))
 		return PTR_ERR(dfid);
 	err = p9_client_symlink(dfid, v9fs_dname(dentry), target,
-				v9fs_new_gid(dir), &qid);
+				gid, &qid);
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	p9_fid_put(dfid);
@@ -423,6 +436,7 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	struct posix_acl *dacl, *acl;
 	struct dentry *alias = NULL;
 	struct p9_fid *dfid;
+	kgid_t gid = v9fs_new_gid(mnt_userns, dir);
 	struct p9_qid qid;
 	int err;
 
@@ -437,11 +451,11 @@ static int v9fs_mknod(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	if (!S_ISCHR(mode) && !S_ISBLK(mode))
 		rdev = 0;
 	err = p9_client_mknod(dfid, v9fs_dname(dentry), mode, rdev,
-			      v9fs_new_gid(dir), &qid);
+			      gid, &qid);
 	if (!err)
 		err = v9fs_instantiate(dir, dentry, dfid, &alias);
 	if (!err)
-		v9fs_fix_gid(alias ?: dentry, v9fs_new_gid(dir));
+		v9fs_fix_gid(alias ?: dentry, gid);
 	p9_fid_put(dfid);
 out:
 	err = v9fs_acl_finish(alias ?: dentry, dacl, acl, err);
@@ -698,7 +712,7 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 					   v9fs_dname(old_dentry), nfid, ndfid,
 					   v9fs_dname(new_dentry));
 	else if (flags & RENAME_WHITEOUT)
-		err = v9fs_rename_whiteout(fid, old_dir, odfid,
+		err = v9fs_rename_whiteout(mnt_userns, fid, old_dir, odfid,
 					   v9fs_dname(old_dentry), ndfid,
 					   v9fs_dname(new_dentry));
 	else

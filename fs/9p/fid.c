@@ -15,12 +15,6 @@
 #include <linux/slab.h>
 #include "v9fs.h"
 
-static bool v9fs_per_user(const struct v9fs_sb *v9s)
-{
-	return v9s->o.access == V9FS_ACCESS_USER ||
-	       v9s->o.access == V9FS_ACCESS_CLIENT;
-}
-
 /**
  * v9fs_fid_user - the user the current task's requests act for
  * @v9s: the mount
@@ -39,6 +33,30 @@ kuid_t v9fs_fid_user(struct v9fs_sb *v9s)
 	default:
 		return INVALID_UID;
 	}
+}
+
+/**
+ * v9fs_idmap_check - whether a request through @idmap's mount may go on
+ * @sb: the mount
+ * @idmap: the idmap the VFS passed with the request
+ *
+ * In the per-user modes the fid a request uses is chosen by the caller's
+ * fsuid, and the VFS gives no idmap to lookup, unlink, rmdir, link or
+ * xattr reads: those would act on the server as the caller's own uid,
+ * not as the file system's uid the idmap maps it to, while the local
+ * checks used the mapped one.  Such mounts are not idmapped: fill_super
+ * refuses MOUNT_ATTR_IDMAP where the VFS lets it (v9fs_sb_noidmap()); on
+ * 6.1, which has no such veto, every request through an idmapped mount
+ * that the VFS passes the idmap with (permission, getattr, setattr:
+ * every path walk and open goes through one) fails here instead.
+ *
+ * Return: 0, or -EOPNOTSUPP for an idmapped mount in a per-user mode.
+ */
+int v9fs_idmap_check(struct super_block *sb, struct v9fs_idmap *idmap)
+{
+	if (idmap != v9fs_nop_idmap && v9fs_per_user(V9SB(sb)))
+		return -EOPNOTSUPP;
+	return 0;
 }
 
 /**

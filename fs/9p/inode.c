@@ -512,6 +512,9 @@ int v9fs_getattr(struct v9fs_idmap *mnt_userns, const struct path *path,
 	struct inode *inode = d_inode(path->dentry);
 	int err;
 
+	err = v9fs_idmap_check(inode->i_sb, mnt_userns);
+	if (err)
+		return err;
 	/*
 	 * Written data still cached: send it, so that size, blocks and
 	 * times are the server's (as NFS does).
@@ -737,6 +740,9 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 
 	if (v9fs_is_stale(inode))
 		return -ESTALE;
+	err = v9fs_idmap_check(inode->i_sb, mnt_userns);
+	if (err)
+		return err;
 	err = setattr_prepare(mnt_userns, dentry, iattr);
 	if (err)
 		return err;
@@ -748,13 +754,18 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
 		pia.mode = (iattr->ia_mode & S_IALLUGO) |
 			   (inode->i_mode & S_IFMT);
 	}
+	/* The new owner as the mount shows it: the server's is under it. */
 	if (ia & ATTR_UID) {
 		pia.valid |= P9_ATTR_UID;
-		pia.uid = from_kuid(&init_user_ns, iattr->ia_uid);
+		pia.uid = from_kuid(&init_user_ns,
+				    from_vfsuid(mnt_userns, &init_user_ns,
+						iattr->ia_vfsuid));
 	}
 	if (ia & ATTR_GID) {
 		pia.valid |= P9_ATTR_GID;
-		pia.gid = from_kgid(&init_user_ns, iattr->ia_gid);
+		pia.gid = from_kgid(&init_user_ns,
+				    from_vfsgid(mnt_userns, &init_user_ns,
+						iattr->ia_vfsgid));
 	}
 	if (ia & ATTR_SIZE) {
 		pia.valid |= P9_ATTR_SIZE;
@@ -818,7 +829,8 @@ int v9fs_setattr(struct v9fs_idmap *mnt_userns, struct dentry *dentry,
  * Every access mode checks locally (mode bits, and ACLs with posixacl)
  * from the attributes the server last reported, as Linux's client does;
  * the server checks again in its own terms.  access=<uid> admits only
- * that user.
+ * that user: the caller whose fsuid is that uid as the file system sees
+ * it through the mount's idmap.
  *
  * Return: 0 or a negative errno.
  */
@@ -827,10 +839,16 @@ int v9fs_permission(struct v9fs_idmap *mnt_userns, struct inode *inode,
 {
 	struct v9fs_sb *v9s = V9SB(inode->i_sb);
 
+	int err;
+
 	if (v9fs_is_stale(inode))
 		return -ESTALE;
+	err = v9fs_idmap_check(inode->i_sb, mnt_userns);
+	if (err)
+		return err;
 	if (v9s->o.access == V9FS_ACCESS_SINGLE &&
-	    !uid_eq(current_fsuid(), v9s->o.single_uid))
+	    !uid_eq(mapped_fsuid(mnt_userns, &init_user_ns),
+		    v9s->o.single_uid))
 		return -EPERM;
 	return generic_permission(mnt_userns, inode, mask);
 }

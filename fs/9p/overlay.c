@@ -183,7 +183,7 @@ int v9fs_tmpfile(struct v9fs_idmap *mnt_userns, struct inode *dir,
 		 struct file *file, umode_t mode)
 {
 	struct dentry *dentry = file->f_path.dentry;
-	struct v9fs_tmp_create c = { .gid = v9fs_new_gid(dir) };
+	struct v9fs_tmp_create c = { .gid = v9fs_new_gid(mnt_userns, dir) };
 	struct posix_acl *dacl, *acl;
 	struct v9fs_tmpname *tmp;
 	struct p9_fid *dfid, *ofid;
@@ -322,6 +322,7 @@ out:
 
 /**
  * v9fs_rename_whiteout - rename, leaving a whiteout at the old name
+ * @idmap: the mount's idmap (the whiteout's group)
  * @fid: a fid of the file renamed
  * @old_dir: the old name's directory
  * @odfid: a fid of it
@@ -334,12 +335,12 @@ out:
  * Return: 0, or a negative errno with nothing changed (unless the
  * whiteout could not take the old name after the rename: logged).
  */
-int v9fs_rename_whiteout(struct p9_fid *fid, struct inode *old_dir,
-			 struct p9_fid *odfid,
+int v9fs_rename_whiteout(struct v9fs_idmap *idmap, struct p9_fid *fid,
+			 struct inode *old_dir, struct p9_fid *odfid,
 			 struct p9_str oldname, struct p9_fid *ndfid,
 			 struct p9_str newname)
 {
-	kgid_t gid = v9fs_new_gid(old_dir);
+	kgid_t gid = v9fs_new_gid(idmap, old_dir);
 	char buf[V9FS_HIDDEN_LEN];
 	struct p9_str hidden;
 	int err;

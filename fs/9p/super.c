@@ -602,6 +602,8 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	else if (o->access == V9FS_ACCESS_CLIENT &&
 		 p9_client_dialect(clnt) != P9_DOTL)
 		o->access = V9FS_ACCESS_USER;
+	if (v9fs_per_user(v9s))
+		v9fs_sb_noidmap(sb);	/* see v9fs_idmap_check() */
 	if (o->posixacl && p9_client_dialect(clnt) != P9_DOTL) {
 		pr_notice("posixacl needs 9p2000.L; ignored\n");
 		o->posixacl = false;
@@ -774,8 +776,11 @@ static struct file_system_type v9fs_fs_type = {
 	.init_fs_context	= v9fs_init_fs_context,
 	.parameters		= v9fs_params,
 	.kill_sb		= v9fs_kill_sb,
-	/* v9fs_rename() moves the dentries under rename_sem */
-	.fs_flags		= FS_RENAME_DOES_D_MOVE,
+	/*
+	 * v9fs_rename() moves the dentries under rename_sem; idmapped
+	 * mounts in access=any and access=<uid> only: see v9fs_idmap_check()
+	 */
+	.fs_flags		= FS_RENAME_DOES_D_MOVE | FS_ALLOW_IDMAP,
 };
 MODULE_ALIAS_FS("9p");
 

@@ -251,6 +251,13 @@ static inline struct v9fs_sb *V9SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* One attach per user (access=user, client): fids are per user. */
+static inline bool v9fs_per_user(const struct v9fs_sb *v9s)
+{
+	return v9s->o.access == V9FS_ACCESS_USER ||
+	       v9s->o.access == V9FS_ACCESS_CLIENT;
+}
+
 static inline bool v9fs_cached(struct inode *inode, unsigned int cf)
 {
 	return V9SB(inode->i_sb)->cf & cf;
@@ -326,6 +333,7 @@ void v9fs_evict_inode(struct inode *inode);
 
 /* fid.c */
 kuid_t v9fs_fid_user(struct v9fs_sb *v9s);
+int v9fs_idmap_check(struct super_block *sb, struct v9fs_idmap *idmap);
 void v9fs_fid_add(struct inode *inode, struct p9_fid *fid);
 struct p9_fid *v9fs_fid_find(struct inode *inode, kuid_t uid);
 struct p9_fid *v9fs_dentry_fid(struct dentry *dentry);
@@ -347,7 +355,7 @@ extern const struct dentry_operations v9fs_cached_dentry_ops;
 struct p9_str v9fs_dname(const struct dentry *dentry);
 struct inode *v9fs_walk_name(struct super_block *sb, struct p9_fid *dfid,
 			     const struct p9_str *name);
-kgid_t v9fs_new_gid(struct inode *dir);
+kgid_t v9fs_new_gid(struct v9fs_idmap *idmap, struct inode *dir);
 int v9fs_create_fids(struct dentry *dentry, int *flags,
 		     struct p9_fid **dfidp, struct p9_fid **ofidp);
 int v9fs_remove_name(struct p9_fid *dfid, struct p9_str name, u32 flags);
@@ -364,7 +372,8 @@ int v9fs_rename_exchange(struct super_block *sb, struct p9_fid *ofid,
 			 struct p9_fid *odfid, struct p9_str oldname,
 			 struct p9_fid *nfid, struct p9_fid *ndfid,
 			 struct p9_str newname);
-int v9fs_rename_whiteout(struct p9_fid *fid, struct inode *old_dir,
+int v9fs_rename_whiteout(struct v9fs_idmap *idmap, struct p9_fid *fid,
+			 struct inode *old_dir,
 			 struct p9_fid *odfid,
 			 struct p9_str oldname, struct p9_fid *ndfid,
 			 struct p9_str newname);
