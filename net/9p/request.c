@@ -167,44 +167,6 @@ fail:
 	return ERR_PTR(err);
 }
 
-/* The fid a request acts on (the first one it names), for tracing. */
-static u32 p9_tmsg_fid(const struct p9_tmsg *tc)
-{
-	switch (tc->type) {
-	case P9_TAUTH:		return tc->auth.afid;
-	case P9_TATTACH:	return tc->attach.fid;
-	case P9_TWALK:		return tc->walk.fid;
-	case P9_TOPEN:		return tc->open.fid;
-	case P9_TCREATE:	return tc->create.fid;
-	case P9_TREAD:		return tc->read.fid;
-	case P9_TWRITE:		return tc->write.fid;
-	case P9_TCLUNK:		return tc->clunk.fid;
-	case P9_TREMOVE:	return tc->remove.fid;
-	case P9_TSTAT:		return tc->stat.fid;
-	case P9_TWSTAT:		return tc->wstat.fid;
-	case P9_TSTATFS:	return tc->statfs.fid;
-	case P9_TLOPEN:		return tc->lopen.fid;
-	case P9_TLCREATE:	return tc->lcreate.fid;
-	case P9_TSYMLINK:	return tc->symlink.fid;
-	case P9_TMKNOD:		return tc->mknod.dfid;
-	case P9_TRENAME:	return tc->rename.fid;
-	case P9_TREADLINK:	return tc->readlink.fid;
-	case P9_TGETATTR:	return tc->getattr.fid;
-	case P9_TSETATTR:	return tc->setattr.fid;
-	case P9_TXATTRWALK:	return tc->xattrwalk.fid;
-	case P9_TXATTRCREATE:	return tc->xattrcreate.fid;
-	case P9_TREADDIR:	return tc->readdir.fid;
-	case P9_TFSYNC:		return tc->fsync.fid;
-	case P9_TLOCK:		return tc->lock.fid;
-	case P9_TGETLOCK:	return tc->getlock.fid;
-	case P9_TLINK:		return tc->link.dfid;
-	case P9_TMKDIR:		return tc->mkdir.dfid;
-	case P9_TRENAMEAT:	return tc->renameat.olddfid;
-	case P9_TUNLINKAT:	return tc->unlinkat.dfid;
-	default:		return P9_NOFID;	/* Tversion, Tflush */
-	}
-}
-
 /* Statistics (see struct p9_stats).  A request is counted with its bytes
  * out when it is handed to the transport, and its latency, bytes in and
  * error when it completes; both may run in any context.
