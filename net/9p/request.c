@@ -132,6 +132,10 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 		err = -ENOMEM;
 		goto fail;
 	}
+	/* Nothing stale may pass for a header the transport did not write
+	 * (see p9_reply_len()).
+	 */
+	memset(req->rx, 0, P9_HDRSZ);
 
 	idr_preload(gfp);
 	spin_lock(&clnt->lock);
@@ -251,14 +255,23 @@ static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
  * @req: the request, as accepted by &p9_trans_ops.request
  * @status: 0, or a negative errno if the request failed in transport
  * @rx_len: bytes received into @req->rx (and then into its zero-copy
- *	pages); the transport has checked it against what it posted
+ *	pages) as the transport counted them; it has checked them against
+ *	what it posted.  Fewer than a header fail the request (-EIO).
  *
  * Any context.  A second report for the same request is ignored.
  */
 void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
 		  u32 rx_len)
 {
-	p9_req_complete(req, status, rx_len);
+	if (!status) {
+		/* Servers' quirks are the codec's business, not the
+		 * transport's: it hands on what it received as it is.
+		 */
+		rx_len = p9_reply_len(&req->tc, req->rx, req->rx_cap, rx_len);
+		if (rx_len < P9_HDRSZ)
+			status = -EIO;
+	}
+	p9_req_complete(req, status, status ? 0 : rx_len);
 }
 EXPORT_SYMBOL_GPL(p9_client_cb);
 

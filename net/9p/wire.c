@@ -1050,6 +1050,38 @@ u32 p9_tmsg_fid(const struct p9_tmsg *t)
 }
 EXPORT_SYMBOL_GPL(p9_tmsg_fid);
 
+/* QEMU's server answers the sync Twstat (every field "don't touch") with
+ * a bare header whose size field is 0, and its virtio device reports 0
+ * bytes used for it.  Take exactly that, and only for Twstat, as the
+ * Rwstat it means: p9_reply_len() for the length, p9_decode() for the
+ * size field.
+ */
+static bool p9_qemu_rwstat(const struct p9_tmsg *req, const u8 *hdr)
+{
+	return req->type == P9_TWSTAT && hdr[4] == P9_RWSTAT &&
+	       !get_unaligned_le32(hdr);
+}
+
+/**
+ * p9_reply_len() - the length of a received reply
+ * @req: the request it answers
+ * @buf: the receive buffer; its first P9_HDRSZ bytes were zero before
+ *	 the transport received into it
+ * @cap: the room at @buf
+ * @len: the bytes the transport reports received
+ *
+ * Return: @len, or P9_HDRSZ for QEMU's empty Rwstat of 0 bytes (see
+ * p9_qemu_rwstat()): the header is in @buf although none was counted.
+ */
+size_t p9_reply_len(const struct p9_tmsg *req, const u8 *buf, size_t cap,
+		    size_t len)
+{
+	if (!len && cap >= P9_HDRSZ && p9_qemu_rwstat(req, buf))
+		return P9_HDRSZ;
+	return len;
+}
+EXPORT_SYMBOL_GPL(p9_reply_len);
+
 /**
  * p9_decode() - validate and decode a reply
  * @req: the request this reply answers (the caller matched the tag)
@@ -1062,7 +1094,7 @@ EXPORT_SYMBOL_GPL(p9_tmsg_fid);
  * @r: the result; strings and data point into @buf
  *
  * The size field must equal @len + @ext (but for QEMU's Rwstat of size
- * 0, see below); the type must be @req's reply
+ * 0, see p9_qemu_rwstat()); the type must be @req's reply
  * type or the error reply of @d (Rerror for 9P2000 and 9P2000.u, Rlerror
  * for 9P2000.L; for Tversion either); the reply must consume its size
  * exactly; every count must agree with @req (see the head of this file).
@@ -1089,12 +1121,7 @@ int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 		return -EIO;
 	size = get_unaligned_le32(buf);
 	type = buf[4];
-	/* QEMU's server answers the sync Twstat (every field "don't
-	 * touch") with a bare header whose size field is 0.  Take exactly
-	 * that, and only for Twstat, as the Rwstat it means.
-	 */
-	if (size == 0 && len == P9_HDRSZ && !ext && type == P9_RWSTAT &&
-	    req->type == P9_TWSTAT)
+	if (len == P9_HDRSZ && !ext && p9_qemu_rwstat(req, buf))
 		size = P9_HDRSZ;
 	if (size != len + ext)
 		return -EIO;

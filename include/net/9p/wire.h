@@ -303,6 +303,13 @@ size_t p9_reply_max(const struct p9_tmsg *t, enum p9_dialect d, u32 msize);
  */
 int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 	      const u8 *buf, size_t len, size_t ext, struct p9_rmsg *r);
+/*
+ * The length of the reply in @buf (room @cap, header zeroed before it was
+ * received) when a transport reports @len bytes: @len, but P9_HDRSZ for
+ * QEMU's empty Rwstat, which its virtio device reports as 0 bytes.
+ */
+size_t p9_reply_len(const struct p9_tmsg *req, const u8 *buf, size_t cap,
+		    size_t len);
 
 /*
  * Walk a payload: decode one entry at @buf (at most @len bytes).  Return
