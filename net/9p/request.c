@@ -39,6 +39,7 @@
 #include <linux/highmem.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/ratelimit.h>
 #include "internal.h"
 #include <trace/events/v9fs_ng.h>
 
@@ -328,12 +329,25 @@ static u8 *p9_zc_gather(struct p9_req *req, size_t len)
 	return buf;
 }
 
+/* Dumps of refused replies: a broken server may send nothing else. */
+static DEFINE_RATELIMIT_STATE(p9_dump_rs, 5 * HZ, 10);
+
+/* Refuse @req's reply (-EIO): say why, and dump its first bytes. */
 static int p9_malformed(struct p9_client *clnt, struct p9_req *req,
 			const char *why)
 {
+	/* The bytes in @rx: with zero copy in, only its header went there. */
+	size_t n = min3((size_t)req->rx_len, req->rx_cap,
+			req->zc_dir_in && req->zc_pages ? P9_ZC_RX_HDR :
+							  req->rx_cap);
+
 	clnt->warned = true;
 	pr_warn_ratelimited("client %d: malformed reply to message type %u: %s\n",
 			    clnt->id, req->tc.type, why);
+	if (trace_v9fs_ng_bad_reply_enabled() && __ratelimit(&p9_dump_rs))
+		trace_v9fs_ng_bad_reply(clnt->id, req->tag, req->tc.type,
+					req->rx_len, req->rx,
+					min_t(size_t, n, V9FS_NG_DUMP_BYTES));
 	return -EIO;
 }
 
