@@ -275,28 +275,6 @@ static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
 
 /* ---- statistics and debugfs ---- */
 
-/* Message names, by statistics slot (P9_STAT_SLOT(type) = type / 2). */
-static const char *const p9_type_names[P9_STAT_SLOTS] = {
-	[P9_TSTATFS / 2] = "Tstatfs", [P9_TLOPEN / 2] = "Tlopen",
-	[P9_TLCREATE / 2] = "Tlcreate", [P9_TSYMLINK / 2] = "Tsymlink",
-	[P9_TMKNOD / 2] = "Tmknod", [P9_TRENAME / 2] = "Trename",
-	[P9_TREADLINK / 2] = "Treadlink", [P9_TGETATTR / 2] = "Tgetattr",
-	[P9_TSETATTR / 2] = "Tsetattr",
-	[P9_TXATTRWALK / 2] = "Txattrwalk",
-	[P9_TXATTRCREATE / 2] = "Txattrcreate",
-	[P9_TREADDIR / 2] = "Treaddir", [P9_TFSYNC / 2] = "Tfsync",
-	[P9_TLOCK / 2] = "Tlock", [P9_TGETLOCK / 2] = "Tgetlock",
-	[P9_TLINK / 2] = "Tlink", [P9_TMKDIR / 2] = "Tmkdir",
-	[P9_TRENAMEAT / 2] = "Trenameat",
-	[P9_TUNLINKAT / 2] = "Tunlinkat", [P9_TVERSION / 2] = "Tversion",
-	[P9_TAUTH / 2] = "Tauth", [P9_TATTACH / 2] = "Tattach",
-	[P9_TFLUSH / 2] = "Tflush", [P9_TWALK / 2] = "Twalk",
-	[P9_TOPEN / 2] = "Topen", [P9_TCREATE / 2] = "Tcreate",
-	[P9_TREAD / 2] = "Tread", [P9_TWRITE / 2] = "Twrite",
-	[P9_TCLUNK / 2] = "Tclunk", [P9_TREMOVE / 2] = "Tremove",
-	[P9_TSTAT / 2] = "Tstat", [P9_TWSTAT / 2] = "Twstat",
-};
-
 /* Sum one message type's counters over every CPU into @sum. */
 static void p9_stats_sum(const struct p9_client *clnt, unsigned int slot,
 			 struct p9_op_stats *sum)
@@ -350,11 +328,14 @@ void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
 		   tot.count, tot.errors, tot.bytes_out, tot.bytes_in);
 	seq_puts(m, "\n\tper-type: count errors bytes_sent bytes_received latency_total_ns latency_max_ns");
 	for (t = 0; t < P9_STAT_SLOTS; t++) {
+		/* Slot t counts T-message type 2t (P9_STAT_SLOT()). */
+		const char *name = p9_msg_name(2 * t);
+
 		p9_stats_sum(clnt, t, &op);
-		if (!op.count || !p9_type_names[t])
+		if (!op.count || !name)
 			continue;
 		seq_printf(m, "\n\t%s: %llu %llu %llu %llu %llu %lld",
-			   p9_type_names[t], op.count, op.errors,
+			   name, op.count, op.errors,
 			   op.bytes_out, op.bytes_in, op.lat_ns,
 			   atomic64_read(&clnt->stats.lat_max[t]));
 	}

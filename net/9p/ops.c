@@ -835,8 +835,7 @@ int p9_client_statfs(struct p9_fid *fid, struct p9_statfs *st)
 	struct p9_rmsg r;
 	int err;
 
-	if (dialect_of(fid) != P9_DOTL)
-		return -EOPNOTSUPP;
+	/* Before 9P2000.L the codec refuses Tstatfs: -EOPNOTSUPP. */
 	tc.statfs.fid = fid->fid;
 	err = p9_rpc(fid->clnt, &tc, &r, NULL);
 	if (!err)
@@ -931,7 +930,8 @@ ssize_t p9_client_getxattr(struct p9_fid *fid, const char *name,
 	ssize_t n, err;
 	u64 xsize;
 
-	if (clnt->dialect != P9_DOTL)
+	/* Asked of the message table before a fid is spent on it. */
+	if (!p9_msg_in(P9_TXATTRWALK, clnt->dialect))
 		return -EOPNOTSUPP;
 	afid = p9_fid_new(clnt);
 	if (IS_ERR(afid))
@@ -992,7 +992,8 @@ int p9_client_setxattr(struct p9_fid *fid, const char *name,
 	ssize_t n;
 	int err;
 
-	if (dialect_of(fid) != P9_DOTL)
+	/* Asked of the message table before the Twalk for it. */
+	if (!p9_msg_in(P9_TXATTRCREATE, dialect_of(fid)))
 		return -EOPNOTSUPP;
 	if (size > XATTR_SIZE_MAX)
 		return -E2BIG;
@@ -1043,8 +1044,7 @@ int p9_client_lock(struct p9_fid *fid, const struct p9_flock *fl,
 	struct p9_rmsg r;
 	int err;
 
-	if (dialect_of(fid) != P9_DOTL)
-		return -EOPNOTSUPP;
+	/* Before 9P2000.L the codec refuses Tlock: -EOPNOTSUPP. */
 	tc.lock.fid = fid->fid;
 	tc.lock.lock = *fl;
 	err = p9_rpc(fid->clnt, &tc, &r, NULL);
@@ -1068,8 +1068,7 @@ int p9_client_getlock(struct p9_fid *fid, struct p9_getlock *gl)
 	struct p9_rmsg r;
 	int err;
 
-	if (dialect_of(fid) != P9_DOTL)
-		return -EOPNOTSUPP;
+	/* Before 9P2000.L the codec refuses Tgetlock: -EOPNOTSUPP. */
 	tc.getlock.fid = fid->fid;
 	tc.getlock.lock = *gl;
 	err = p9_rpc(fid->clnt, &tc, &r, NULL);

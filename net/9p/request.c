@@ -39,6 +39,7 @@
 #include <linux/highmem.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/ratelimit.h>
 #include "internal.h"
 #include <trace/events/v9fs_ng.h>
 
@@ -132,6 +133,10 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 		err = -ENOMEM;
 		goto fail;
 	}
+	/* Nothing stale may pass for a header the transport did not write
+	 * (see p9_reply_len()).
+	 */
+	memset(req->rx, 0, P9_HDRSZ);
 
 	idr_preload(gfp);
 	spin_lock(&clnt->lock);
@@ -165,44 +170,6 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 fail:
 	p9_req_free(req);
 	return ERR_PTR(err);
-}
-
-/* The fid a request acts on (the first one it names), for tracing. */
-static u32 p9_tmsg_fid(const struct p9_tmsg *tc)
-{
-	switch (tc->type) {
-	case P9_TAUTH:		return tc->auth.afid;
-	case P9_TATTACH:	return tc->attach.fid;
-	case P9_TWALK:		return tc->walk.fid;
-	case P9_TOPEN:		return tc->open.fid;
-	case P9_TCREATE:	return tc->create.fid;
-	case P9_TREAD:		return tc->read.fid;
-	case P9_TWRITE:		return tc->write.fid;
-	case P9_TCLUNK:		return tc->clunk.fid;
-	case P9_TREMOVE:	return tc->remove.fid;
-	case P9_TSTAT:		return tc->stat.fid;
-	case P9_TWSTAT:		return tc->wstat.fid;
-	case P9_TSTATFS:	return tc->statfs.fid;
-	case P9_TLOPEN:		return tc->lopen.fid;
-	case P9_TLCREATE:	return tc->lcreate.fid;
-	case P9_TSYMLINK:	return tc->symlink.fid;
-	case P9_TMKNOD:		return tc->mknod.dfid;
-	case P9_TRENAME:	return tc->rename.fid;
-	case P9_TREADLINK:	return tc->readlink.fid;
-	case P9_TGETATTR:	return tc->getattr.fid;
-	case P9_TSETATTR:	return tc->setattr.fid;
-	case P9_TXATTRWALK:	return tc->xattrwalk.fid;
-	case P9_TXATTRCREATE:	return tc->xattrcreate.fid;
-	case P9_TREADDIR:	return tc->readdir.fid;
-	case P9_TFSYNC:		return tc->fsync.fid;
-	case P9_TLOCK:		return tc->lock.fid;
-	case P9_TGETLOCK:	return tc->getlock.fid;
-	case P9_TLINK:		return tc->link.dfid;
-	case P9_TMKDIR:		return tc->mkdir.dfid;
-	case P9_TRENAMEAT:	return tc->renameat.olddfid;
-	case P9_TUNLINKAT:	return tc->unlinkat.dfid;
-	default:		return P9_NOFID;	/* Tversion, Tflush */
-	}
 }
 
 /* Statistics (see struct p9_stats).  A request is counted with its bytes
@@ -289,14 +256,23 @@ static bool p9_req_complete(struct p9_req *req, int status, u32 rx_len)
  * @req: the request, as accepted by &p9_trans_ops.request
  * @status: 0, or a negative errno if the request failed in transport
  * @rx_len: bytes received into @req->rx (and then into its zero-copy
- *	pages); the transport has checked it against what it posted
+ *	pages) as the transport counted them; it has checked them against
+ *	what it posted.  Fewer than a header fail the request (-EIO).
  *
  * Any context.  A second report for the same request is ignored.
  */
 void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
 		  u32 rx_len)
 {
-	p9_req_complete(req, status, rx_len);
+	if (!status) {
+		/* Servers' quirks are the codec's business, not the
+		 * transport's: it hands on what it received as it is.
+		 */
+		rx_len = p9_reply_len(&req->tc, req->rx, req->rx_cap, rx_len);
+		if (rx_len < P9_HDRSZ)
+			status = -EIO;
+	}
+	p9_req_complete(req, status, status ? 0 : rx_len);
 }
 EXPORT_SYMBOL_GPL(p9_client_cb);
 
@@ -353,12 +329,25 @@ static u8 *p9_zc_gather(struct p9_req *req, size_t len)
 	return buf;
 }
 
+/* Dumps of refused replies: a broken server may send nothing else. */
+static DEFINE_RATELIMIT_STATE(p9_dump_rs, 5 * HZ, 10);
+
+/* Refuse @req's reply (-EIO): say why, and dump its first bytes. */
 static int p9_malformed(struct p9_client *clnt, struct p9_req *req,
 			const char *why)
 {
+	/* The bytes in @rx: with zero copy in, only its header went there. */
+	size_t n = min3((size_t)req->rx_len, req->rx_cap,
+			req->zc_dir_in && req->zc_pages ? P9_ZC_RX_HDR :
+							  req->rx_cap);
+
 	clnt->warned = true;
 	pr_warn_ratelimited("client %d: malformed reply to message type %u: %s\n",
 			    clnt->id, req->tc.type, why);
+	if (trace_v9fs_ng_bad_reply_enabled() && __ratelimit(&p9_dump_rs))
+		trace_v9fs_ng_bad_reply(clnt->id, req->tag, req->tc.type,
+					req->rx_len, req->rx,
+					min_t(size_t, n, V9FS_NG_DUMP_BYTES));
 	return -EIO;
 }
 

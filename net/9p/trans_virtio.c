@@ -220,16 +220,6 @@ static int p9_v_build_sg(struct p9_vchan *chan, struct p9_req *req)
 
 /* ---- requests ---- */
 
-/* Does @req's rx hold QEMU's header of size 0 for an Rwstat? */
-static bool p9_v_rwstat0(const struct p9_req *req)
-{
-	const u8 *h = req->rx;
-
-	return req->tc.type == P9_TWSTAT && !req->zc_len &&
-	       req->rx_cap >= P9_HDRSZ &&
-	       !h[0] && !h[1] && !h[2] && !h[3] && h[4] == P9_RWSTAT;
-}
-
 /* The device gave @req back: report it and move it to @done, whose
  * requests p9_v_put_all() releases once chan->lock is dropped.  That
  * may be in hard interrupt context (p9_v_done()), where the last
@@ -245,15 +235,11 @@ static void p9_v_retire(struct p9_vchan *chan, struct p9_req *req, int status,
 	lockdep_assert_held(&chan->lock);
 	list_move_tail(&req->trans_link, done);
 	if (!vr->orphan && chan->clnt) {
-		/* QEMU completes the sync Twstat with used length 0 after
-		 * writing a header of size 0 (p9_v_request() zeroed it
-		 * before posting): hand that header to the codec, which
-		 * takes it for an Rwstat only if the request was a Twstat.
+		/* The used length as the device reports it (a short one is
+		 * the core's to judge), but never past what was posted.
 		 */
-		if (!status && !len && p9_v_rwstat0(req))
-			len = P9_HDRSZ;
-		if (!status && (len > vr->in_cap || len < P9_HDRSZ))
-			status = -EIO;	/* never read past what was posted */
+		if (!status && len > vr->in_cap)
+			status = -EIO;
 		p9_client_cb(chan->clnt, req, status, status ? 0 : len);
 	}
 }
@@ -305,8 +291,6 @@ static int p9_v_request(struct p9_client *clnt, struct p9_req *req)
 	nsg = p9_v_build_sg(chan, req);
 	if (nsg < 0)
 		return nsg;
-	/* Stale bytes must not pass for QEMU's empty Rwstat header. */
-	memset(req->rx, 0, P9_HDRSZ);
 	sgs[0] = vr->out.sgl;
 	sgs[1] = vr->in.sgl;
 	p9_req_get(req);	/* the ring's reference */

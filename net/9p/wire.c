@@ -55,72 +55,48 @@
 /* Bound assumed for an Rerror ename when sizing receive buffers. */
 #define P9_ENAME_MAX		1024
 
-#define P9_QIDSZ		13
 #define P9_RLERRORSZ		(P9_HDRSZ + 4)
-/* The header of Rread and Rreaddir: size[4] type[1] tag[2] count[4]. */
-#define P9_RDATAHDRSZ		(P9_HDRSZ + 4)
-#define P9_RGETATTRSZ		(P9_HDRSZ + 8 + P9_QIDSZ + 3 * 4 + 15 * 8)
-#define P9_RSTATFSSZ		(P9_HDRSZ + 4 + 4 + 6 * 8 + 4)
 
-/* Bit masks of dialects, for the table of which message exists where. */
-#define P9_IN_LEGACY		BIT(P9_LEGACY)
-#define P9_IN_DOTU		BIT(P9_DOTU)
-#define P9_IN_DOTL		BIT(P9_DOTL)
-#define P9_IN_ALL		(P9_IN_LEGACY | P9_IN_DOTU | P9_IN_DOTL)
+/* One row of the message table (P9_MESSAGES in <net/9p/9p.h>), indexed
+ * by the request's type.  @enc writes the request's body; @dec reads the
+ * body of its reply proper (NULL: the reply has none).  Decoders find the
+ * request, the dialect and the out-of-line payload in their cursor.  The
+ * reply proper is at most @rmax bytes, plus @rper per name of a Twalk,
+ * plus the count of a request whose @zc is P9_ZC_IN.
+ */
+struct p9_wr;
+struct p9_rd;
+struct p9_msg {
+	void (*enc)(struct p9_wr *w, const struct p9_tmsg *t);
+	void (*dec)(struct p9_rd *c, struct p9_rmsg *r);
+	u32 rmax;
+	u8 in;
+	u8 rper;
+	u8 zc;
+	bool fid;
+};
 
-/* The dialects a T-message exists in, or 0 if @type is no T-message. */
-static unsigned int p9_tmsg_dialects(u8 type)
-{
-	switch (type) {
-	case P9_TVERSION:
-	case P9_TAUTH:
-	case P9_TATTACH:
-	case P9_TFLUSH:
-	case P9_TWALK:
-	case P9_TREAD:
-	case P9_TWRITE:
-	case P9_TCLUNK:
-	case P9_TREMOVE:
-		return P9_IN_ALL;
-	case P9_TOPEN:
-	case P9_TCREATE:
-	case P9_TSTAT:
-	case P9_TWSTAT:
-		return P9_IN_LEGACY | P9_IN_DOTU;
-	case P9_TSTATFS:
-	case P9_TLOPEN:
-	case P9_TLCREATE:
-	case P9_TSYMLINK:
-	case P9_TMKNOD:
-	case P9_TRENAME:
-	case P9_TREADLINK:
-	case P9_TGETATTR:
-	case P9_TSETATTR:
-	case P9_TXATTRWALK:
-	case P9_TXATTRCREATE:
-	case P9_TREADDIR:
-	case P9_TFSYNC:
-	case P9_TLOCK:
-	case P9_TGETLOCK:
-	case P9_TLINK:
-	case P9_TMKDIR:
-	case P9_TRENAMEAT:
-	case P9_TUNLINKAT:
-		return P9_IN_DOTL;
-	default:
-		return 0;
-	}
-}
+static const struct p9_msg *p9_msg_of(u8 type);
 
 static bool p9_dialect_valid(enum p9_dialect d)
 {
 	return d == P9_LEGACY || d == P9_DOTU || d == P9_DOTL;
 }
 
-static bool p9_tmsg_in(u8 type, enum p9_dialect d)
+/**
+ * p9_msg_in() - is a type a T-message of a dialect?
+ * @type: the message type
+ * @d: the dialect
+ *
+ * Return: true if @type is a request that @d has.
+ */
+bool p9_msg_in(u8 type, enum p9_dialect d)
 {
-	return p9_dialect_valid(d) && (p9_tmsg_dialects(type) & BIT(d));
+	const struct p9_msg *m = p9_msg_of(type);
+
+	return m && p9_dialect_valid(d) && (m->in & BIT(d));
 }
+EXPORT_SYMBOL_GPL(p9_msg_in);
 
 /* ---- encoding ---- */
 
@@ -131,6 +107,7 @@ static bool p9_tmsg_in(u8 type, enum p9_dialect d)
  * @pos: bytes placed (or counted) in the buffer so far
  * @extra: payload bytes that go on the wire after the buffer (zero copy)
  * @err: the first error met; once set, nothing more is written
+ * @d: the dialect of the session
  *
  * Invariant: @pos + @extra <= P9_WIRE_MAX, and @pos <= @cap when @buf is
  * set.
@@ -141,6 +118,7 @@ struct p9_wr {
 	size_t pos;
 	size_t extra;
 	int err;
+	enum p9_dialect d;
 };
 
 /* Reserve @n bytes; returns where to write them, or NULL if counting. */
@@ -321,8 +299,43 @@ static void p9_wiattr(struct p9_wr *w, const struct p9_iattr *a)
 	p9_w64(w, a->mtime_nsec);
 }
 
-static void p9_wwalk(struct p9_wr *w, const struct p9_twalk *walk)
+/* The encoders of the bodies, named p9_t_<tbody> after the message table
+ * (P9_MESSAGES).  Each writes everything after the header of @t, which is
+ * a T-message of dialect @w->d.
+ */
+static void p9_t_version(struct p9_wr *w, const struct p9_tmsg *t)
 {
+	p9_w32(w, t->version.msize);
+	p9_wstr(w, &t->version.version);
+}
+
+static void p9_t_auth(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->auth.afid);
+	p9_wstr(w, &t->auth.uname);
+	p9_wstr(w, &t->auth.aname);
+	if (w->d != P9_LEGACY)
+		p9_w32(w, t->auth.n_uname);
+}
+
+static void p9_t_attach(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->attach.fid);
+	p9_w32(w, t->attach.afid);
+	p9_wstr(w, &t->attach.uname);
+	p9_wstr(w, &t->attach.aname);
+	if (w->d != P9_LEGACY)
+		p9_w32(w, t->attach.n_uname);
+}
+
+static void p9_t_flush(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w16(w, t->flush.oldtag);
+}
+
+static void p9_t_walk(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	const struct p9_twalk *walk = &t->walk;
 	unsigned int i;
 
 	if (walk->nwname > P9_MAXWELEM) {
@@ -337,183 +350,180 @@ static void p9_wwalk(struct p9_wr *w, const struct p9_twalk *walk)
 		p9_wstr(w, &walk->wname[i]);
 }
 
-/* Everything after the header.  The caller has checked that @t->type is
- * a T-message of dialect @d.
- */
-static void p9_wbody(struct p9_wr *w, const struct p9_tmsg *t,
-		     enum p9_dialect d)
+static void p9_t_open(struct p9_wr *w, const struct p9_tmsg *t)
 {
-	switch (t->type) {
-	case P9_TVERSION:
-		p9_w32(w, t->version.msize);
-		p9_wstr(w, &t->version.version);
-		break;
-	case P9_TAUTH:
-		p9_w32(w, t->auth.afid);
-		p9_wstr(w, &t->auth.uname);
-		p9_wstr(w, &t->auth.aname);
-		if (d != P9_LEGACY)
-			p9_w32(w, t->auth.n_uname);
-		break;
-	case P9_TATTACH:
-		p9_w32(w, t->attach.fid);
-		p9_w32(w, t->attach.afid);
-		p9_wstr(w, &t->attach.uname);
-		p9_wstr(w, &t->attach.aname);
-		if (d != P9_LEGACY)
-			p9_w32(w, t->attach.n_uname);
-		break;
-	case P9_TFLUSH:
-		p9_w16(w, t->flush.oldtag);
-		break;
-	case P9_TWALK:
-		p9_wwalk(w, &t->walk);
-		break;
-	case P9_TOPEN:
-		p9_w32(w, t->open.fid);
-		p9_w8(w, t->open.mode);
-		break;
-	case P9_TCREATE:
-		p9_w32(w, t->create.fid);
-		p9_wstr(w, &t->create.name);
-		p9_w32(w, t->create.perm);
-		p9_w8(w, t->create.mode);
-		if (d == P9_DOTU)
-			p9_wstr(w, &t->create.extension);
-		break;
-	case P9_TREAD:
-		p9_w32(w, t->read.fid);
-		p9_w64(w, t->read.offset);
-		p9_w32(w, t->read.count);
-		break;
-	case P9_TWRITE:
-		p9_w32(w, t->write.fid);
-		p9_w64(w, t->write.offset);
-		p9_w32(w, t->write.count);
-		p9_wdata(w, t->write.data, t->write.count);
-		break;
-	case P9_TCLUNK:
-	case P9_TREMOVE:
-	case P9_TSTAT:
-	case P9_TSTATFS:
-	case P9_TREADLINK:
-		/* All five share struct p9_tfid at the same place. */
-		p9_w32(w, t->clunk.fid);
-		break;
-	case P9_TWSTAT:
-		p9_w32(w, t->wstat.fid);
-		p9_wstat(w, &t->wstat.stat, d);
-		break;
-	case P9_TLOPEN:
-		p9_w32(w, t->lopen.fid);
-		p9_w32(w, t->lopen.flags);
-		break;
-	case P9_TLCREATE:
-		p9_w32(w, t->lcreate.fid);
-		p9_wstr(w, &t->lcreate.name);
-		p9_w32(w, t->lcreate.flags);
-		p9_w32(w, t->lcreate.mode);
-		p9_w32(w, t->lcreate.gid);
-		break;
-	case P9_TSYMLINK:
-		p9_w32(w, t->symlink.fid);
-		p9_wstr(w, &t->symlink.name);
-		p9_wstr(w, &t->symlink.target);
-		p9_w32(w, t->symlink.gid);
-		break;
-	case P9_TMKNOD:
-		p9_w32(w, t->mknod.dfid);
-		p9_wstr(w, &t->mknod.name);
-		p9_w32(w, t->mknod.mode);
-		p9_w32(w, t->mknod.major);
-		p9_w32(w, t->mknod.minor);
-		p9_w32(w, t->mknod.gid);
-		break;
-	case P9_TRENAME:
-		p9_w32(w, t->rename.fid);
-		p9_w32(w, t->rename.dfid);
-		p9_wstr(w, &t->rename.name);
-		break;
-	case P9_TGETATTR:
-		p9_w32(w, t->getattr.fid);
-		p9_w64(w, t->getattr.mask);
-		break;
-	case P9_TSETATTR:
-		p9_w32(w, t->setattr.fid);
-		p9_wiattr(w, &t->setattr.attr);
-		break;
-	case P9_TXATTRWALK:
-		p9_w32(w, t->xattrwalk.fid);
-		p9_w32(w, t->xattrwalk.newfid);
-		p9_wstr(w, &t->xattrwalk.name);
-		break;
-	case P9_TXATTRCREATE:
-		p9_w32(w, t->xattrcreate.fid);
-		p9_wstr(w, &t->xattrcreate.name);
-		p9_w64(w, t->xattrcreate.size);
-		p9_w32(w, t->xattrcreate.flags);
-		break;
-	case P9_TREADDIR:
-		p9_w32(w, t->readdir.fid);
-		p9_w64(w, t->readdir.offset);
-		p9_w32(w, t->readdir.count);
-		break;
-	case P9_TFSYNC:
-		p9_w32(w, t->fsync.fid);
-		p9_w32(w, t->fsync.datasync);
-		break;
-	case P9_TLOCK:
-		p9_w32(w, t->lock.fid);
-		p9_wflock(w, &t->lock.lock);
-		break;
-	case P9_TGETLOCK:
-		p9_w32(w, t->getlock.fid);
-		p9_wgetlock(w, &t->getlock.lock);
-		break;
-	case P9_TLINK:
-		p9_w32(w, t->link.dfid);
-		p9_w32(w, t->link.fid);
-		p9_wstr(w, &t->link.name);
-		break;
-	case P9_TMKDIR:
-		p9_w32(w, t->mkdir.dfid);
-		p9_wstr(w, &t->mkdir.name);
-		p9_w32(w, t->mkdir.mode);
-		p9_w32(w, t->mkdir.gid);
-		break;
-	case P9_TRENAMEAT:
-		p9_w32(w, t->renameat.olddfid);
-		p9_wstr(w, &t->renameat.oldname);
-		p9_w32(w, t->renameat.newdfid);
-		p9_wstr(w, &t->renameat.newname);
-		break;
-	case P9_TUNLINKAT:
-		p9_w32(w, t->unlinkat.dfid);
-		p9_wstr(w, &t->unlinkat.name);
-		p9_w32(w, t->unlinkat.flags);
-		break;
-	default:
-		if (!w->err)
-			w->err = -EINVAL;
-		break;
-	}
+	p9_w32(w, t->open.fid);
+	p9_w8(w, t->open.mode);
 }
 
-static void p9_wmsg(struct p9_wr *w, const struct p9_tmsg *t,
-		    enum p9_dialect d, u32 size)
+static void p9_t_create(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->create.fid);
+	p9_wstr(w, &t->create.name);
+	p9_w32(w, t->create.perm);
+	p9_w8(w, t->create.mode);
+	if (w->d == P9_DOTU)
+		p9_wstr(w, &t->create.extension);
+}
+
+/* Tread and Treaddir, which share struct p9_tread. */
+static void p9_t_io(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->read.fid);
+	p9_w64(w, t->read.offset);
+	p9_w32(w, t->read.count);
+}
+
+static void p9_t_write(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->write.fid);
+	p9_w64(w, t->write.offset);
+	p9_w32(w, t->write.count);
+	p9_wdata(w, t->write.data, t->write.count);
+}
+
+/* Tclunk Tremove Tstat Tstatfs Treadlink: struct p9_tfid alike. */
+static void p9_t_fid(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->clunk.fid);
+}
+
+static void p9_t_wstat(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->wstat.fid);
+	p9_wstat(w, &t->wstat.stat, w->d);
+}
+
+static void p9_t_lopen(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->lopen.fid);
+	p9_w32(w, t->lopen.flags);
+}
+
+static void p9_t_lcreate(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->lcreate.fid);
+	p9_wstr(w, &t->lcreate.name);
+	p9_w32(w, t->lcreate.flags);
+	p9_w32(w, t->lcreate.mode);
+	p9_w32(w, t->lcreate.gid);
+}
+
+static void p9_t_symlink(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->symlink.fid);
+	p9_wstr(w, &t->symlink.name);
+	p9_wstr(w, &t->symlink.target);
+	p9_w32(w, t->symlink.gid);
+}
+
+static void p9_t_mknod(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->mknod.dfid);
+	p9_wstr(w, &t->mknod.name);
+	p9_w32(w, t->mknod.mode);
+	p9_w32(w, t->mknod.major);
+	p9_w32(w, t->mknod.minor);
+	p9_w32(w, t->mknod.gid);
+}
+
+static void p9_t_rename(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->rename.fid);
+	p9_w32(w, t->rename.dfid);
+	p9_wstr(w, &t->rename.name);
+}
+
+static void p9_t_getattr(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->getattr.fid);
+	p9_w64(w, t->getattr.mask);
+}
+
+static void p9_t_setattr(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->setattr.fid);
+	p9_wiattr(w, &t->setattr.attr);
+}
+
+static void p9_t_xattrwalk(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->xattrwalk.fid);
+	p9_w32(w, t->xattrwalk.newfid);
+	p9_wstr(w, &t->xattrwalk.name);
+}
+
+static void p9_t_xattrcreate(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->xattrcreate.fid);
+	p9_wstr(w, &t->xattrcreate.name);
+	p9_w64(w, t->xattrcreate.size);
+	p9_w32(w, t->xattrcreate.flags);
+}
+
+static void p9_t_fsync(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->fsync.fid);
+	p9_w32(w, t->fsync.datasync);
+}
+
+static void p9_t_lock(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->lock.fid);
+	p9_wflock(w, &t->lock.lock);
+}
+
+static void p9_t_getlock(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->getlock.fid);
+	p9_wgetlock(w, &t->getlock.lock);
+}
+
+static void p9_t_link(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->link.dfid);
+	p9_w32(w, t->link.fid);
+	p9_wstr(w, &t->link.name);
+}
+
+static void p9_t_mkdir(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->mkdir.dfid);
+	p9_wstr(w, &t->mkdir.name);
+	p9_w32(w, t->mkdir.mode);
+	p9_w32(w, t->mkdir.gid);
+}
+
+static void p9_t_renameat(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->renameat.olddfid);
+	p9_wstr(w, &t->renameat.oldname);
+	p9_w32(w, t->renameat.newdfid);
+	p9_wstr(w, &t->renameat.newname);
+}
+
+static void p9_t_unlinkat(struct p9_wr *w, const struct p9_tmsg *t)
+{
+	p9_w32(w, t->unlinkat.dfid);
+	p9_wstr(w, &t->unlinkat.name);
+	p9_w32(w, t->unlinkat.flags);
+}
+
+/* The whole message; p9_tmsg_check() has passed @t in @w->d. */
+static void p9_wmsg(struct p9_wr *w, const struct p9_tmsg *t, u32 size)
 {
 	p9_w32(w, size);
 	p9_w8(w, t->type);
 	p9_w16(w, t->tag);
-	p9_wbody(w, t, d);
+	p9_msg_of(t->type)->enc(w, t);
 }
 
 /* Check that @t may be encoded in @d; 0 or a negative errno. */
 static int p9_tmsg_check(const struct p9_tmsg *t, enum p9_dialect d)
 {
-	if (!p9_dialect_valid(d) || !p9_tmsg_dialects(t->type))
+	if (!p9_dialect_valid(d) || !p9_msg_of(t->type))
 		return -EINVAL;
-	if (!p9_tmsg_in(t->type, d))
+	if (!p9_msg_in(t->type, d))
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -540,14 +550,14 @@ static int p9_tmsg_check(const struct p9_tmsg *t, enum p9_dialect d)
 int p9_encode(const struct p9_tmsg *t, enum p9_dialect d, u8 *buf,
 	      size_t cap, size_t *lenp)
 {
-	struct p9_wr count = { };
-	struct p9_wr out = { };
+	struct p9_wr count = { .d = d };
+	struct p9_wr out = { .d = d };
 	int ret;
 
 	ret = p9_tmsg_check(t, d);
 	if (ret)
 		return ret;
-	p9_wmsg(&count, t, d, 0);
+	p9_wmsg(&count, t, 0);
 	if (count.err)
 		return count.err;
 	if (count.pos > cap)
@@ -555,7 +565,7 @@ int p9_encode(const struct p9_tmsg *t, enum p9_dialect d, u8 *buf,
 
 	out.buf = buf;
 	out.cap = cap;
-	p9_wmsg(&out, t, d, count.pos + count.extra);
+	p9_wmsg(&out, t, count.pos + count.extra);
 	if (out.err)
 		return out.err;
 	*lenp = out.pos;
@@ -576,13 +586,13 @@ EXPORT_SYMBOL_GPL(p9_encode);
  */
 ssize_t p9_encoded_size(const struct p9_tmsg *t, enum p9_dialect d)
 {
-	struct p9_wr count = { };
+	struct p9_wr count = { .d = d };
 	int ret;
 
 	ret = p9_tmsg_check(t, d);
 	if (ret)
 		return ret;
-	p9_wmsg(&count, t, d, 0);
+	p9_wmsg(&count, t, 0);
 	if (count.err)
 		return count.err;
 	return count.pos;
@@ -606,9 +616,10 @@ EXPORT_SYMBOL_GPL(p9_encoded_size);
  */
 size_t p9_reply_max(const struct p9_tmsg *t, enum p9_dialect d, u32 msize)
 {
+	const struct p9_msg *m = p9_msg_of(t->type);
 	u64 ok, err;
 
-	if (!p9_tmsg_in(t->type, d))
+	if (!p9_msg_in(t->type, d))
 		return 0;
 
 	if (t->type == P9_TVERSION)
@@ -618,62 +629,11 @@ size_t p9_reply_max(const struct p9_tmsg *t, enum p9_dialect d, u32 msize)
 	else
 		err = P9_HDRSZ + 2 + P9_ENAME_MAX + (d == P9_DOTU ? 4 : 0);
 
-	switch (t->type) {
-	case P9_TVERSION:
-		ok = msize;
-		break;
-	case P9_TAUTH:
-	case P9_TATTACH:
-	case P9_TSYMLINK:
-	case P9_TMKNOD:
-	case P9_TMKDIR:
-		ok = P9_HDRSZ + P9_QIDSZ;
-		break;
-	case P9_TWALK:
-		ok = P9_HDRSZ + 2 +
-		     (u64)P9_QIDSZ * min_t(u16, t->walk.nwname, P9_MAXWELEM);
-		break;
-	case P9_TOPEN:
-	case P9_TCREATE:
-	case P9_TLOPEN:
-	case P9_TLCREATE:
-		ok = P9_HDRSZ + P9_QIDSZ + 4;
-		break;
-	case P9_TREAD:
-		ok = P9_RDATAHDRSZ + (u64)t->read.count;
-		break;
-	case P9_TREADDIR:
-		ok = P9_RDATAHDRSZ + (u64)t->readdir.count;
-		break;
-	case P9_TWRITE:
-		ok = P9_HDRSZ + 4;
-		break;
-	case P9_TSTAT:
-		ok = P9_HDRSZ + 2 + 2 + U16_MAX;
-		break;
-	case P9_TSTATFS:
-		ok = P9_RSTATFSSZ;
-		break;
-	case P9_TREADLINK:
-		ok = P9_HDRSZ + 2 + U16_MAX;
-		break;
-	case P9_TGETATTR:
-		ok = P9_RGETATTRSZ;
-		break;
-	case P9_TXATTRWALK:
-		ok = P9_HDRSZ + 8;
-		break;
-	case P9_TLOCK:
-		ok = P9_HDRSZ + 1;
-		break;
-	case P9_TGETLOCK:
-		ok = P9_HDRSZ + 1 + 8 + 8 + 4 + 2 + U16_MAX;
-		break;
-	default:
-		/* Rflush Rclunk Rremove Rwstat Rrename Rsetattr ... */
-		ok = P9_HDRSZ;
-		break;
-	}
+	ok = m->rmax;
+	if (m->rper)
+		ok += (u64)m->rper * min_t(u16, t->walk.nwname, P9_MAXWELEM);
+	if (m->zc == P9_ZC_IN)
+		ok += t->read.count;	/* Tread, Treaddir: struct p9_tread */
 	ok = max(ok, err);
 	return min_t(u64, ok, msize);
 }
@@ -686,11 +646,17 @@ EXPORT_SYMBOL_GPL(p9_reply_max);
  * @p: the next byte to read
  * @left: the bytes from @p on that belong to what is being decoded
  * @bad: set by the first read that would step past @left; sticky
+ * @req: for a reply, the request it answers
+ * @d: for a reply, the dialect of the session
+ * @ext: for a reply, its payload bytes received out of line
  */
 struct p9_rd {
 	const u8 *p;
 	size_t left;
 	bool bad;
+	const struct p9_tmsg *req;
+	enum p9_dialect d;
+	size_t ext;
 };
 
 /* Take @n bytes; NULL (and the cursor marked bad) if they are not there. */
@@ -865,18 +831,43 @@ static void p9_rerror(struct p9_rd *c, u8 type, enum p9_dialect d,
 	r->err = err;
 }
 
-/* Rread and Rreaddir: count[4], then count bytes here or out of line. */
-static void p9_rdata(struct p9_rd *c, u32 want, size_t ext,
-		     struct p9_rdata *rd)
+/* The decoders of the reply bodies, named p9_r_<rbody> after the message
+ * table (P9_MESSAGES); @c->req is the request the reply answers.
+ */
+static void p9_r_version(struct p9_rd *c, struct p9_rmsg *r)
 {
+	r->version.msize = p9_r32(c);
+	p9_rstr(c, &r->version.version);
+	if (!r->version.msize || r->version.msize > c->req->version.msize)
+		c->bad = true;
+}
+
+/* Rauth Rattach Rsymlink Rmknod Rmkdir */
+static void p9_r_qid(struct p9_rd *c, struct p9_rmsg *r)
+{
+	p9_rqid(c, &r->qid.qid);
+}
+
+/* Ropen Rcreate Rlopen Rlcreate */
+static void p9_r_open(struct p9_rd *c, struct p9_rmsg *r)
+{
+	p9_rqid(c, &r->open.qid);
+	r->open.iounit = p9_r32(c);
+}
+
+/* Rread and Rreaddir: count[4], then count bytes here or out of line. */
+static void p9_r_data(struct p9_rd *c, struct p9_rmsg *r)
+{
+	struct p9_rdata *rd = &r->data;
+
 	rd->count = p9_r32(c);
-	if (c->bad || rd->count > want) {
+	if (c->bad || rd->count > c->req->read.count) {
 		c->bad = true;
 		return;
 	}
-	if (ext) {
+	if (c->ext) {
 		/* Only the header is here; the payload went to pages. */
-		if (c->left || rd->count != ext)
+		if (c->left || rd->count != c->ext)
 			c->bad = true;
 		rd->data = NULL;
 		return;
@@ -884,8 +875,17 @@ static void p9_rdata(struct p9_rd *c, u32 want, size_t ext,
 	rd->data = p9_rd_take(c, rd->count);
 }
 
-static void p9_rwalk(struct p9_rd *c, u16 nwname, struct p9_rwalk *rw)
+static void p9_r_write(struct p9_rd *c, struct p9_rmsg *r)
 {
+	r->write.count = p9_r32(c);
+	if (r->write.count > c->req->write.count)
+		c->bad = true;
+}
+
+static void p9_r_walk(struct p9_rd *c, struct p9_rmsg *r)
+{
+	u16 nwname = c->req->walk.nwname;
+	struct p9_rwalk *rw = &r->walk;
 	unsigned int i;
 
 	rw->nwqid = p9_r16(c);
@@ -900,22 +900,24 @@ static void p9_rwalk(struct p9_rd *c, u16 nwname, struct p9_rwalk *rw)
 /* Rstat: n[2] stat[n], the stat filling the rest of the message.  QEMU's
  * server sends n = 0; the stat's own size field is checked either way.
  */
-static void p9_rstat(struct p9_rd *c, enum p9_dialect d, struct p9_stat *st)
+static void p9_r_stat(struct p9_rd *c, struct p9_rmsg *r)
 {
 	u16 n = p9_r16(c);
 
 	if (!c->bad && n == 0)
 		n = c->left;
 	if (c->bad || n != c->left ||
-	    p9_decode_stat(c->p, c->left, d, st) != n) {
+	    p9_decode_stat(c->p, c->left, c->d, &r->stat) != n) {
 		c->bad = true;
 		return;
 	}
 	p9_rd_take(c, n);
 }
 
-static void p9_rgetattr(struct p9_rd *c, struct p9_attr *a)
+static void p9_r_getattr(struct p9_rd *c, struct p9_rmsg *r)
 {
+	struct p9_attr *a = &r->attr;
+
 	a->valid = p9_r64(c);
 	p9_rqid(c, &a->qid);
 	a->mode = p9_r32(c);
@@ -938,8 +940,10 @@ static void p9_rgetattr(struct p9_rd *c, struct p9_attr *a)
 	a->data_version = p9_r64(c);
 }
 
-static void p9_rstatfs(struct p9_rd *c, struct p9_statfs *s)
+static void p9_r_statfs(struct p9_rd *c, struct p9_rmsg *r)
 {
+	struct p9_statfs *s = &r->statfs;
+
 	s->type = p9_r32(c);
 	s->bsize = p9_r32(c);
 	s->blocks = p9_r64(c);
@@ -951,8 +955,27 @@ static void p9_rstatfs(struct p9_rd *c, struct p9_statfs *s)
 	s->namelen = p9_r32(c);
 }
 
-static void p9_rgetlock(struct p9_rd *c, struct p9_getlock *l)
+static void p9_r_readlink(struct p9_rd *c, struct p9_rmsg *r)
 {
+	p9_rstr(c, &r->readlink.target);
+}
+
+static void p9_r_xattrwalk(struct p9_rd *c, struct p9_rmsg *r)
+{
+	r->xattrwalk.size = p9_r64(c);
+}
+
+static void p9_r_lock(struct p9_rd *c, struct p9_rmsg *r)
+{
+	r->lock.status = p9_r8(c);
+	if (r->lock.status > P9_LOCK_GRACE)
+		c->bad = true;
+}
+
+static void p9_r_getlock(struct p9_rd *c, struct p9_rmsg *r)
+{
+	struct p9_getlock *l = &r->getlock;
+
 	l->type = p9_r8(c);
 	l->start = p9_r64(c);
 	l->length = p9_r64(c);
@@ -962,73 +985,102 @@ static void p9_rgetlock(struct p9_rd *c, struct p9_getlock *l)
 		c->bad = true;
 }
 
-/* The body of the reply proper to @req (type @req->type + 1). */
-static void p9_rbody(struct p9_rd *c, const struct p9_tmsg *req,
-		     enum p9_dialect d, size_t ext, struct p9_rmsg *r)
+/* Replies without a body. */
+#define p9_r_none	NULL
+
+#define P9_MSG_ROW(NAME, lname, in_, tbody, rbody, rmax_, qids_, zc_,	\
+		   fid_)						\
+	[P9_T##NAME] = {						\
+		.enc = p9_t_##tbody,					\
+		.dec = p9_r_##rbody,					\
+		.rmax = P9_RSZ_##rmax_,					\
+		.in = P9_IN_##in_,					\
+		.rper = (qids_) * P9_QIDSZ,				\
+		.zc = P9_ZC_##zc_,					\
+		.fid = (fid_),						\
+	},
+
+/* T-message types are even and below 128 (P9_STAT_SLOTS relies on it). */
+static const struct p9_msg p9_msgs[128] = {
+	P9_MESSAGES(P9_MSG_ROW)
+};
+
+#define P9_MSG_NAMES(NAME, lname, ...)					\
+	[P9_T##NAME] = "T" #lname, [P9_R##NAME] = "R" #lname,
+
+static const char *const p9_msg_names[256] = {
+	P9_MESSAGES(P9_MSG_NAMES)
+	P9_MSG_NAMES(LERROR, lerror)
+	P9_MSG_NAMES(ERROR, error)
+};
+
+/* The table's row for @type, or NULL if @type is no T-message. */
+static const struct p9_msg *p9_msg_of(u8 type)
 {
-	switch (req->type) {
-	case P9_TVERSION:
-		r->version.msize = p9_r32(c);
-		p9_rstr(c, &r->version.version);
-		if (!r->version.msize || r->version.msize > req->version.msize)
-			c->bad = true;
-		break;
-	case P9_TAUTH:
-	case P9_TATTACH:
-	case P9_TSYMLINK:
-	case P9_TMKNOD:
-	case P9_TMKDIR:
-		p9_rqid(c, &r->qid.qid);
-		break;
-	case P9_TWALK:
-		p9_rwalk(c, req->walk.nwname, &r->walk);
-		break;
-	case P9_TOPEN:
-	case P9_TCREATE:
-	case P9_TLOPEN:
-	case P9_TLCREATE:
-		p9_rqid(c, &r->open.qid);
-		r->open.iounit = p9_r32(c);
-		break;
-	case P9_TREAD:
-		p9_rdata(c, req->read.count, ext, &r->data);
-		break;
-	case P9_TREADDIR:
-		p9_rdata(c, req->readdir.count, ext, &r->data);
-		break;
-	case P9_TWRITE:
-		r->write.count = p9_r32(c);
-		if (r->write.count > req->write.count)
-			c->bad = true;
-		break;
-	case P9_TSTAT:
-		p9_rstat(c, d, &r->stat);
-		break;
-	case P9_TSTATFS:
-		p9_rstatfs(c, &r->statfs);
-		break;
-	case P9_TREADLINK:
-		p9_rstr(c, &r->readlink.target);
-		break;
-	case P9_TGETATTR:
-		p9_rgetattr(c, &r->attr);
-		break;
-	case P9_TXATTRWALK:
-		r->xattrwalk.size = p9_r64(c);
-		break;
-	case P9_TLOCK:
-		r->lock.status = p9_r8(c);
-		if (r->lock.status > P9_LOCK_GRACE)
-			c->bad = true;
-		break;
-	case P9_TGETLOCK:
-		p9_rgetlock(c, &r->getlock);
-		break;
-	default:
-		/* Replies without a body. */
-		break;
-	}
+	if (type >= ARRAY_SIZE(p9_msgs) || !p9_msgs[type].enc)
+		return NULL;
+	return &p9_msgs[type];
 }
+
+/**
+ * p9_msg_name() - the name of a message type
+ * @type: a T- or R-message type
+ *
+ * Return: "Twalk", "Rlerror", ..., or NULL if no message has @type.
+ */
+const char *p9_msg_name(u8 type)
+{
+	return p9_msg_names[type];
+}
+EXPORT_SYMBOL_GPL(p9_msg_name);
+
+/**
+ * p9_tmsg_fid() - the fid a request acts on
+ * @t: the request
+ *
+ * Return: the first fid @t names, or P9_NOFID if it names none (Tversion,
+ * Tflush) or is no request.
+ */
+u32 p9_tmsg_fid(const struct p9_tmsg *t)
+{
+	const struct p9_msg *m = p9_msg_of(t->type);
+
+	/* Every body that names a fid begins with it, as a u32. */
+	return m && m->fid ? t->clunk.fid : P9_NOFID;
+}
+EXPORT_SYMBOL_GPL(p9_tmsg_fid);
+
+/* QEMU's server answers the sync Twstat (every field "don't touch") with
+ * a bare header whose size field is 0, and its virtio device reports 0
+ * bytes used for it.  Take exactly that, and only for Twstat, as the
+ * Rwstat it means: p9_reply_len() for the length, p9_decode() for the
+ * size field.
+ */
+static bool p9_qemu_rwstat(const struct p9_tmsg *req, const u8 *hdr)
+{
+	return req->type == P9_TWSTAT && hdr[4] == P9_RWSTAT &&
+	       !get_unaligned_le32(hdr);
+}
+
+/**
+ * p9_reply_len() - the length of a received reply
+ * @req: the request it answers
+ * @buf: the receive buffer; its first P9_HDRSZ bytes were zero before
+ *	 the transport received into it
+ * @cap: the room at @buf
+ * @len: the bytes the transport reports received
+ *
+ * Return: @len, or P9_HDRSZ for QEMU's empty Rwstat of 0 bytes (see
+ * p9_qemu_rwstat()): the header is in @buf although none was counted.
+ */
+size_t p9_reply_len(const struct p9_tmsg *req, const u8 *buf, size_t cap,
+		    size_t len)
+{
+	if (!len && cap >= P9_HDRSZ && p9_qemu_rwstat(req, buf))
+		return P9_HDRSZ;
+	return len;
+}
+EXPORT_SYMBOL_GPL(p9_reply_len);
 
 /**
  * p9_decode() - validate and decode a reply
@@ -1042,7 +1094,7 @@ static void p9_rbody(struct p9_rd *c, const struct p9_tmsg *req,
  * @r: the result; strings and data point into @buf
  *
  * The size field must equal @len + @ext (but for QEMU's Rwstat of size
- * 0, see below); the type must be @req's reply
+ * 0, see p9_qemu_rwstat()); the type must be @req's reply
  * type or the error reply of @d (Rerror for 9P2000 and 9P2000.u, Rlerror
  * for 9P2000.L; for Tversion either); the reply must consume its size
  * exactly; every count must agree with @req (see the head of this file).
@@ -1055,25 +1107,21 @@ static void p9_rbody(struct p9_rd *c, const struct p9_tmsg *req,
 int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 	      const u8 *buf, size_t len, size_t ext, struct p9_rmsg *r)
 {
-	struct p9_rd c = { };
+	struct p9_rd c = { .req = req, .d = d, .ext = ext };
+	const struct p9_msg *m = p9_msg_of(req->type);
 	bool tversion = req->type == P9_TVERSION;
 	bool is_error;
 	u32 size;
 	u8 type;
 
 	memset(r, 0, sizeof(*r));
-	if (!p9_tmsg_in(req->type, d))
+	if (!p9_msg_in(req->type, d))
 		return -EIO;
 	if (len < P9_HDRSZ || len > P9_WIRE_MAX || ext > P9_WIRE_MAX - len)
 		return -EIO;
 	size = get_unaligned_le32(buf);
 	type = buf[4];
-	/* QEMU's server answers the sync Twstat (every field "don't
-	 * touch") with a bare header whose size field is 0.  Take exactly
-	 * that, and only for Twstat, as the Rwstat it means.
-	 */
-	if (size == 0 && len == P9_HDRSZ && !ext && type == P9_RWSTAT &&
-	    req->type == P9_TWSTAT)
+	if (len == P9_HDRSZ && !ext && p9_qemu_rwstat(req, buf))
 		size = P9_HDRSZ;
 	if (size != len + ext)
 		return -EIO;
@@ -1084,8 +1132,7 @@ int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 		is_error = type == (d == P9_DOTL ? P9_RLERROR : P9_RERROR);
 	if (!is_error && type != req->type + 1)
 		return -EIO;
-	if (ext && (is_error ||
-		    (req->type != P9_TREAD && req->type != P9_TREADDIR)))
+	if (ext && (is_error || m->zc != P9_ZC_IN))
 		return -EIO;
 
 	r->type = type;
@@ -1094,8 +1141,8 @@ int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 	c.left = len - P9_HDRSZ;
 	if (is_error)
 		p9_rerror(&c, type, d, tversion, r);
-	else
-		p9_rbody(&c, req, d, ext, r);
+	else if (m->dec)
+		m->dec(&c, r);
 	if (c.bad || c.left) {
 		memset(r, 0, sizeof(*r));
 		return -EIO;

@@ -23,6 +23,36 @@ enum p9_dialect {
 	P9_DOTL = 2,
 };
 
+/* Bit masks of dialects, for the table of which message exists where. */
+#define P9_IN_LEGACY	(1U << P9_LEGACY)
+#define P9_IN_DOTU	(1U << P9_DOTU)
+#define P9_IN_DOTL	(1U << P9_DOTL)
+#define P9_IN_OLD	(P9_IN_LEGACY | P9_IN_DOTU)	/* 9P2000 and .u */
+#define P9_IN_ALL	(P9_IN_OLD | P9_IN_DOTL)
+
+/* Which payload of a message may travel outside its buffer (zero copy). */
+#define P9_ZC_NONE	0
+#define P9_ZC_IN	1	/* the reply's count bytes: Rread, Rreaddir */
+#define P9_ZC_OUT	2	/* the request's count bytes: Twrite */
+
+/* The largest reply proper of each shape, header included (P9_RSZ_*). */
+#define P9_QIDSZ		13
+#define P9_RSZ_HDR		P9_HDRSZ
+#define P9_RSZ_MSIZE		U32_MAX	/* bounded by msize alone */
+#define P9_RSZ_QID		(P9_HDRSZ + P9_QIDSZ)
+#define P9_RSZ_OPEN		(P9_HDRSZ + P9_QIDSZ + 4)
+#define P9_RSZ_WALK		(P9_HDRSZ + 2)	/* and a qid per name */
+/* size[4] type[1] tag[2] count[4]: Rread and Rreaddir before the data */
+#define P9_RSZ_DATA		(P9_HDRSZ + 4)
+#define P9_RSZ_WRITE		(P9_HDRSZ + 4)
+#define P9_RSZ_STAT		(P9_HDRSZ + 2 + 2 + U16_MAX)
+#define P9_RSZ_STATFS		(P9_HDRSZ + 4 + 4 + 6 * 8 + 4)
+#define P9_RSZ_READLINK		(P9_HDRSZ + 2 + U16_MAX)
+#define P9_RSZ_GETATTR		(P9_HDRSZ + 8 + P9_QIDSZ + 3 * 4 + 15 * 8)
+#define P9_RSZ_XATTRWALK	(P9_HDRSZ + 8)
+#define P9_RSZ_LOCK		(P9_HDRSZ + 1)
+#define P9_RSZ_GETLOCK		(P9_HDRSZ + 1 + 8 + 8 + 4 + 2 + U16_MAX)
+
 /* Message types.  A T-message's reply is always type + 1. */
 enum p9_msg_type {
 	P9_TLERROR = 6,
@@ -94,6 +124,62 @@ enum p9_msg_type {
 	P9_TWSTAT = 126,
 	P9_RWSTAT,
 };
+
+/* Passes the rows of P9_MESSAGES on as one list. */
+#define P9_ROWS(...)	__VA_ARGS__
+
+/*
+ * P9_MESSAGES(X) - the one description of every request and its reply,
+ * beside their numbers in enum p9_msg_type.  A row is
+ * X(NAME, name, in, tbody, rbody, rmax, qids, zc, fid):
+ *
+ * @NAME:   P9_T<NAME> is the request's type, P9_R<NAME> the reply's;
+ * @name:   "T" #name and "R" #name name them (traces, statistics), and
+ *          name is the request's member of struct p9_tmsg's union;
+ * @in:     the dialects that have it: P9_IN_<in>;
+ * @tbody:  the codec's encoder of the request's body (p9_t_<tbody>);
+ * @rbody:  the codec's decoder of the reply's body (p9_r_<rbody>);
+ * @rmax:   the largest reply proper, header included, is P9_RSZ_<rmax>
+ *          (error replies are bounded apart) ...
+ * @qids:   ... plus, if 1, a qid per name of the request (Rwalk) ...
+ * @zc:     ... plus, for P9_ZC_IN, the request's count: those bytes of
+ *          the reply may go to pages; P9_ZC_OUT: the request's count
+ *          bytes may come from pages (zero copy, P9_ZC_<zc>);
+ * @fid:    1 if the request's body begins with the fid it acts on.
+ */
+#define P9_MESSAGES(X) P9_ROWS(						\
+	X(VERSION,      version,      ALL,   version,      version,    MSIZE,      0,  NONE,  0) \
+	X(AUTH,         auth,         ALL,   auth,         qid,        QID,        0,  NONE,  1) \
+	X(ATTACH,       attach,       ALL,   attach,       qid,        QID,        0,  NONE,  1) \
+	X(FLUSH,        flush,        ALL,   flush,        none,       HDR,        0,  NONE,  0) \
+	X(WALK,         walk,         ALL,   walk,         walk,       WALK,       1,  NONE,  1) \
+	X(OPEN,         open,         OLD,   open,         open,       OPEN,       0,  NONE,  1) \
+	X(CREATE,       create,       OLD,   create,       open,       OPEN,       0,  NONE,  1) \
+	X(READ,         read,         ALL,   io,           data,       DATA,       0,  IN,    1) \
+	X(WRITE,        write,        ALL,   write,        write,      WRITE,      0,  OUT,   1) \
+	X(CLUNK,        clunk,        ALL,   fid,          none,       HDR,        0,  NONE,  1) \
+	X(REMOVE,       remove,       ALL,   fid,          none,       HDR,        0,  NONE,  1) \
+	X(STAT,         stat,         OLD,   fid,          stat,       STAT,       0,  NONE,  1) \
+	X(WSTAT,        wstat,        OLD,   wstat,        none,       HDR,        0,  NONE,  1) \
+	X(STATFS,       statfs,       DOTL,  fid,          statfs,     STATFS,     0,  NONE,  1) \
+	X(LOPEN,        lopen,        DOTL,  lopen,        open,       OPEN,       0,  NONE,  1) \
+	X(LCREATE,      lcreate,      DOTL,  lcreate,      open,       OPEN,       0,  NONE,  1) \
+	X(SYMLINK,      symlink,      DOTL,  symlink,      qid,        QID,        0,  NONE,  1) \
+	X(MKNOD,        mknod,        DOTL,  mknod,        qid,        QID,        0,  NONE,  1) \
+	X(RENAME,       rename,       DOTL,  rename,       none,       HDR,        0,  NONE,  1) \
+	X(READLINK,     readlink,     DOTL,  fid,          readlink,   READLINK,   0,  NONE,  1) \
+	X(GETATTR,      getattr,      DOTL,  getattr,      getattr,    GETATTR,    0,  NONE,  1) \
+	X(SETATTR,      setattr,      DOTL,  setattr,      none,       HDR,        0,  NONE,  1) \
+	X(XATTRWALK,    xattrwalk,    DOTL,  xattrwalk,    xattrwalk,  XATTRWALK,  0,  NONE,  1) \
+	X(XATTRCREATE,  xattrcreate,  DOTL,  xattrcreate,  none,       HDR,        0,  NONE,  1) \
+	X(READDIR,      readdir,      DOTL,  io,           data,       DATA,       0,  IN,    1) \
+	X(FSYNC,        fsync,        DOTL,  fsync,        none,       HDR,        0,  NONE,  1) \
+	X(LOCK,         lock,         DOTL,  lock,         lock,       LOCK,       0,  NONE,  1) \
+	X(GETLOCK,      getlock,      DOTL,  getlock,      getlock,    GETLOCK,    0,  NONE,  1) \
+	X(LINK,         link,         DOTL,  link,         none,       HDR,        0,  NONE,  1) \
+	X(MKDIR,        mkdir,        DOTL,  mkdir,        qid,        QID,        0,  NONE,  1) \
+	X(RENAMEAT,     renameat,     DOTL,  renameat,     none,       HDR,        0,  NONE,  1) \
+	X(UNLINKAT,     unlinkat,     DOTL,  unlinkat,     none,       HDR,        0,  NONE,  1))
 
 #define P9_NOTAG	((u16)~0)
 #define P9_NOFID	((u32)~0)

@@ -47,7 +47,8 @@
  * @tx: the encoded T-message
  * @tx_len: bytes of @tx to send (the zero-copy payload follows them)
  * @tx_cap: bytes allocated at @tx
- * @rx: the receive buffer
+ * @rx: the receive buffer; its header (P9_HDRSZ bytes) is zero until a
+ *	reply is received into it
  * @rx_cap: bytes allocated at @rx; with zero copy in, the device gets
  *	only the first P9_ZC_RX_HDR of them and then the pages
  * @zc_pages: zero-copy payload pages (out for Twrite, in for Tread)

@@ -149,6 +149,7 @@ struct p9_tcreate {
 	struct p9_str extension;	/* .u only */
 };
 
+/* Tread and Treaddir: one layout, so that the codec reads both alike */
 struct p9_tread { u32 fid; u64 offset; u32 count; };
 /*
  * @data NULL: the payload is not in the encoded buffer; the transport
@@ -172,7 +173,6 @@ struct p9_tgetattr { u32 fid; u64 mask; };
 struct p9_tsetattr { u32 fid; struct p9_iattr attr; };
 struct p9_txattrwalk { u32 fid, newfid; struct p9_str name; };
 struct p9_txattrcreate { u32 fid; struct p9_str name; u64 size; u32 flags; };
-struct p9_treaddir { u32 fid; u64 offset; u32 count; };
 struct p9_tfsync { u32 fid; u32 datasync; };
 struct p9_tlock { u32 fid; struct p9_flock lock; };
 struct p9_tgetlock { u32 fid; struct p9_getlock lock; };
@@ -220,7 +220,7 @@ struct p9_tmsg {
 		struct p9_tsetattr setattr;
 		struct p9_txattrwalk xattrwalk;
 		struct p9_txattrcreate xattrcreate;
-		struct p9_treaddir readdir;
+		struct p9_tread readdir;
 		struct p9_tfsync fsync;
 		struct p9_tlock lock;
 		struct p9_tgetlock getlock;
@@ -303,6 +303,13 @@ size_t p9_reply_max(const struct p9_tmsg *t, enum p9_dialect d, u32 msize);
  */
 int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 	      const u8 *buf, size_t len, size_t ext, struct p9_rmsg *r);
+/*
+ * The length of the reply in @buf (room @cap, header zeroed before it was
+ * received) when a transport reports @len bytes: @len, but P9_HDRSZ for
+ * QEMU's empty Rwstat, which its virtio device reports as 0 bytes.
+ */
+size_t p9_reply_len(const struct p9_tmsg *req, const u8 *buf, size_t cap,
+		    size_t len);
 
 /*
  * Walk a payload: decode one entry at @buf (at most @len bytes).  Return
@@ -311,6 +318,16 @@ int p9_decode(const struct p9_tmsg *req, enum p9_dialect d,
 int p9_decode_dirent(const u8 *buf, size_t len, struct p9_dirent *de);
 int p9_decode_stat(const u8 *buf, size_t len, enum p9_dialect d,
 		   struct p9_stat *st);
+
+/*
+ * The message table (P9_MESSAGES in <net/9p/9p.h>), as asked of a type:
+ * its name ("Twalk", "Rlerror"; NULL for a number no message has),
+ * whether it is a T-message of dialect @d, and the fid a request acts on
+ * (the first one it names; P9_NOFID for Tversion and Tflush).
+ */
+const char *p9_msg_name(u8 type);
+bool p9_msg_in(u8 type, enum p9_dialect d);
+u32 p9_tmsg_fid(const struct p9_tmsg *t);
 
 /* Peek at a received header: 0, or -EIO if @len < P9_HDRSZ. */
 int p9_peek_header(const u8 *buf, size_t len, u32 *size, u8 *type, u16 *tag);

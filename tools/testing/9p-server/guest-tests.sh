@@ -584,6 +584,49 @@ if [ $QUICK = 0 ]; then
 	fault badtag 2 "$READ" fail version=9p2000.u
 	fault garbage 10 "$READ" fail version=9p2000
 fi
+# A reply that frames right but does not decode fails its request, and
+# (v9fs-ng only) the trace event v9fs_ng_bad_reply shows its first bytes:
+# the Rread of "hello\n" with a byte 0xa5 too many is size[4] 18,
+# type[1] 117, tag[2], count[4] 6 and the data (only the 11 bytes up to
+# count if the read went zero copy).
+bad_reply_trace() {
+	local name="fault junk: a refused Rread is dumped by v9fs_ng_bad_reply"
+	local T=/sys/kernel/tracing ev x='[0-9a-f]{2}' verdict=ok rc line re
+
+	want "$name" || return
+	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+	ev=$T/events/v9fs_ng/v9fs_ng_bad_reply
+	[ -d $ev ] || { notok "$name: no event $ev"; return; }
+	reset_export
+	srv_start --tcp 127.0.0.1:5650 --fault junk ||
+		{ notok "$name: server"; return; }
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5650,version=9p2000.L 127.0.0.1 "$MNT"; then
+		srv_stop
+		notok "$name: mount"
+		return
+	fi
+	echo 0 >$T/tracing_on
+	: >$T/trace
+	echo 1 >$ev/enable
+	echo 1 >$T/tracing_on
+	timeout -s KILL $FAIL_TIMEOUT cat "$MNT/hello" >/dev/null 2>&1
+	rc=$?
+	echo 0 >$T/tracing_on
+	echo 0 >$ev/enable
+	line=$(grep -m1 'v9fs_ng_bad_reply:' $T/trace)
+	: >$T/trace
+	diag "cat: rc=$rc; ${line:-no event}"
+	[ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="cat gave rc $rc"
+	re="type Tread size 18 data 12 00 00 00 75 $x $x 06 00 00 00"
+	re+="( 68 65 6c 6c 6f 0a a5)?\$"
+	[[ $line =~ $re ]] || verdict="$verdict; no dump of the Rread"
+	umnt || verdict="$verdict; umount failed"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+[ "$CLIENT" = ng ] && bad_reply_trace
+
 # Rerror storms: operations fail with random errors, nothing hangs. 150
 # commands: a debug guest took 69 s and 124 s (killed at FAIL_TIMEOUT's
 # 120) in two runs beside two other guests, 226 s beside three; the

@@ -40,6 +40,9 @@ Fault modes (--fault MODE, --after N messages answered normally first):
   fat       pad a reply with 64 KiB of zeroes (within msize: more than
             the client's buffer for most replies)
   garbage   send random bytes, then close
+  junk      end every Rread with one byte 0xa5 too many, counted in its
+            size field: framed right, so only the client's decoder can
+            refuse it
   errstorm  one request in N (--every N) fails with a random errno
   noflush   never answer Tflush
   dirloop   every Rreaddir entry carries the offset it was asked for, so
@@ -214,8 +217,10 @@ class Conn:
         self.sock.sendall(b"".join(out))
 
     def reply(self, tag, rtype, body):
-        msg = struct.pack("<IBH", 7 + len(body), rtype, tag) + body
         mode, after = self.srv.args.fault, self.srv.args.after
+        if mode == "junk" and rtype == TREAD + 1 and self.counted >= after:
+            body += b"\xa5"
+        msg = struct.pack("<IBH", 7 + len(body), rtype, tag) + body
         if self.attached and mode in ("drop", "trunc", "badtag", "bigsize",
                                       "garbage", "stall", "fat"):
             if self.counted >= after:
@@ -926,7 +931,7 @@ def main():
     ap.add_argument("--fault", default="none",
                     choices=["none", "drop", "stall", "badtag", "bigsize",
                              "trunc", "garbage", "errstorm", "noflush",
-                             "fat", "dirloop", "flusherr"])
+                             "fat", "dirloop", "flusherr", "junk"])
     ap.add_argument("--after", type=int, default=0,
                     help="messages answered normally after Rattach before"
                     " the fault")

@@ -462,6 +462,26 @@ static int run(void)
 		if (failed(!err && status == P9_LOCK_SUCCESS, "lock: %d %u", err,
 			   status))
 			return -EIO;
+	} else {
+		/* 9P2000.L's messages: the codec's table refuses them. */
+		struct p9_getlock gl = { .client_id = S("kclient") };
+
+		fl.client_id = S("kclient");
+		err = p9_client_statfs(root, &sfs);
+		if (failed(err == -EOPNOTSUPP, "statfs: %d", err))
+			return -EIO;
+		err = p9_client_setxattr(f, "user.kclient", "hello", 5, 0);
+		if (failed(err == -EOPNOTSUPP, "setxattr: %d", err))
+			return -EIO;
+		n = p9_client_getxattr(f, "user.kclient", xbuf, sizeof(xbuf));
+		if (failed(n == -EOPNOTSUPP, "getxattr: %zd", n))
+			return -EIO;
+		err = p9_client_lock(f, &fl, &status);
+		if (failed(err == -EOPNOTSUPP, "lock: %d", err))
+			return -EIO;
+		err = p9_client_getlock(f, &gl);
+		if (failed(err == -EOPNOTSUPP, "getlock: %d", err))
+			return -EIO;
 	}
 	ia.valid = P9_ATTR_SIZE;
 	ia.size = 65536;

@@ -559,6 +559,39 @@ static void test_rwstat_size0(void)
 	       "Rwstat with size 0 to a Tclunk rejected");
 }
 
+/*
+ * Its virtio device reports 0 bytes used for that reply: p9_reply_len()
+ * counts the header the buffer holds for Twstat alone, where the header
+ * was zero before the reply and now holds size 0 and type Rwstat.
+ */
+static void test_rwstat_len0(void)
+{
+	struct p9_tmsg t, other;
+	u8 hdr[P9_HDRSZ] = { 0 };
+
+	p9t_sample_t(P9_TWSTAT, &t);
+	p9t_sample_t(P9_TCLUNK, &other);
+	tap_ok(p9_reply_len(&t, hdr, sizeof(hdr), 0) == 0,
+	       "p9_reply_len: an untouched (zero) header stays 0 bytes");
+	hdr[4] = P9_RWSTAT;
+	tap_ok(p9_reply_len(&t, hdr, sizeof(hdr), 0) == P9_HDRSZ,
+	       "p9_reply_len: QEMU's empty Rwstat of 0 bytes is a header");
+	tap_ok(p9_reply_len(&t, hdr, sizeof(hdr), 5) == 5 &&
+	       p9_reply_len(&t, hdr, sizeof(hdr), 11) == 11,
+	       "p9_reply_len: a counted length is kept");
+	tap_ok(p9_reply_len(&t, hdr, P9_HDRSZ - 1, 0) == 0,
+	       "p9_reply_len: no header without room for one");
+	tap_ok(p9_reply_len(&other, hdr, sizeof(hdr), 0) == 0,
+	       "p9_reply_len: not for a Tclunk");
+	hdr[4] = P9_RERROR;
+	tap_ok(p9_reply_len(&t, hdr, sizeof(hdr), 0) == 0,
+	       "p9_reply_len: not for an Rerror");
+	hdr[4] = P9_RWSTAT;
+	hdr[0] = P9_HDRSZ;
+	tap_ok(p9_reply_len(&t, hdr, sizeof(hdr), 0) == 0,
+	       "p9_reply_len: not with a nonzero size field");
+}
+
 static void test_dirent(void)
 {
 	struct p9_dirent de;
@@ -626,6 +659,7 @@ void p9t_malformed_tests(void)
 	test_lock();
 	test_stat();
 	test_rwstat_size0();
+	test_rwstat_len0();
 	test_dirent();
 	test_lengths();
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Error mapping, name checks, header peeking. */
+/* Error mapping, name checks, header peeking, the message table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,10 +196,73 @@ static void test_peek(void)
 	tap_ok(ok, "p9_peek_header rejects 0..6 bytes");
 }
 
+/*
+ * The codec's message table, asked through its accessors: which dialect
+ * has which request agrees with the protocol documents (p9t_exists());
+ * names pair Tfoo with Rfoo; the fid a request acts on is the first field
+ * of its encoded body, and Tversion and Tflush name none.
+ */
+static void test_msg_table(void)
+{
+	static u8 buf[P9T_BUFSZ];
+	bool in_ok = true, names_ok = true, fid_ok = true;
+	struct p9_tmsg t;
+	unsigned int type, i, d;
+	const char *tn, *rn;
+	size_t len;
+	u32 want;
+
+	for (type = 0; type < 256; type++)
+		for (d = 0; d < P9T_NDIALECTS; d++)
+			if (p9_msg_in(type, d) !=
+			    (p9t_is_ttype(type) && p9t_exists(type, d))) {
+				tap_diag("type %u in %s", type, p9t_dname(d));
+				in_ok = false;
+			}
+	tap_ok(in_ok && !p9_msg_in(P9_TWALK, (enum p9_dialect)3),
+	       "the table's dialects are the protocol's");
+
+	for (i = 0; i < p9t_nttypes; i++) {
+		type = p9t_ttypes[i];
+		tn = p9_msg_name(type);
+		rn = p9_msg_name(type + 1);
+		if (!tn || !rn || tn[0] != 'T' || rn[0] != 'R' ||
+		    strcmp(tn + 1, rn + 1))
+			names_ok = false;
+	}
+	tap_ok(names_ok && !strcmp(p9_msg_name(P9_TWALK), "Twalk") &&
+	       !strcmp(p9_msg_name(P9_RLERROR), "Rlerror") &&
+	       !strcmp(p9_msg_name(P9_RERROR), "Rerror") &&
+	       !p9_msg_name(0) && !p9_msg_name(255),
+	       "message names: Tfoo and Rfoo, the errors, none for 0 and 255");
+
+	for (i = 0; i < p9t_nttypes; i++) {
+		type = p9t_ttypes[i];
+		p9t_sample_t(type, &t);
+		d = p9t_exists(type, P9_DOTL) ? P9_DOTL : P9_DOTU;
+		if (p9_encode(&t, d, buf, sizeof(buf), &len) || len < 9) {
+			fid_ok = false;
+			continue;
+		}
+		want = type == P9_TVERSION || type == P9_TFLUSH ? P9_NOFID :
+		       (u32)buf[7] | buf[8] << 8 | buf[9] << 16 |
+		       (u32)buf[10] << 24;	/* len >= 11 with a fid */
+		if (p9_tmsg_fid(&t) != want) {
+			tap_diag("%s: fid %u, want %u", p9t_name(type),
+				 p9_tmsg_fid(&t), want);
+			fid_ok = false;
+		}
+	}
+	t.type = P9_RWALK;
+	tap_ok(fid_ok && p9_tmsg_fid(&t) == P9_NOFID,
+	       "p9_tmsg_fid is the first field of the body, or P9_NOFID");
+}
+
 void p9t_misc_tests(void)
 {
 	test_errno_from_wire();
 	test_errno_from_string();
+	test_msg_table();
 	test_str_is_name();
 	test_peek();
 }

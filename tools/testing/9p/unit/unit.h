@@ -18,6 +18,8 @@ extern const enum p9_dialect p9t_dialects[P9T_NDIALECTS];
 const char *p9t_name(u8 type);
 const char *p9t_dname(enum p9_dialect d);
 bool p9t_exists(u8 ttype, enum p9_dialect d);
+/* Is @type one of p9t_ttypes[]? */
+bool p9t_is_ttype(unsigned int type);
 
 /* The sample request of type @type, with distinct field values. */
 void p9t_sample_t(u8 type, struct p9_tmsg *t);

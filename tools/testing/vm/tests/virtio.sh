@@ -380,7 +380,7 @@ mountpoint -q $TRACE || mount -t tracefs nodev $TRACE 2>/dev/null
 EV=$TRACE/events/v9fs_ng/v9fs_ng_req_submit
 
 # max_twrite PATH: write 8 MiB with one write(2) and print the largest
-# Twrite (type 118) the client submitted.
+# Twrite the client submitted.
 max_twrite() {
 	echo 0 >$TRACE/tracing_on
 	: >$TRACE/trace
@@ -390,7 +390,7 @@ max_twrite() {
 		echo "write-failed"
 	echo 0 >$TRACE/tracing_on
 	echo 0 >$EV/enable
-	awk '/v9fs_ng_req_submit:/ && / type 118 / { for (i = 1; i < NF; i++) if ($i == "size") { v = $(i + 1) + 0; if (v > m) m = v } } END { print m + 0 }' $TRACE/trace
+	awk '/v9fs_ng_req_submit:/ && / type Twrite / { for (i = 1; i < NF; i++) if ($i == "size") { v = $(i + 1) + 0; if (v > m) m = v } } END { print m + 0 }' $TRACE/trace
 	rm -f "$1"
 }
 

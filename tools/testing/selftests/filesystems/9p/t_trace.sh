@@ -41,24 +41,26 @@ ktap_note "$submits submitted, $dones done"
 
 check "requests were traced" test "$submits" -ge 4
 check_eq "every submitted request completed" "$dones" "$submits"
-# message types (decimal): Tlcreate 14, Tunlinkat 76, Tclunk 120
+# message types print by name
 check "a Tlcreate (or Tcreate) was traced" \
-	grep -qE 'v9fs_ng_req_submit: .* type (14|114) ' <<<"$trace"
+	grep -qE 'v9fs_ng_req_submit: .* type (Tlcreate|Tcreate) ' <<<"$trace"
 check "a Tunlinkat (or Tremove) was traced" \
-	grep -qE 'v9fs_ng_req_submit: .* type (76|122) ' <<<"$trace"
+	grep -qE 'v9fs_ng_req_submit: .* type (Tunlinkat|Tremove) ' <<<"$trace"
 check "fids were created" test "$(count 'v9fs_ng_fid_create:')" -ge 1
 check "fids were clunked" test "$(count 'v9fs_ng_fid_clunk:')" -ge 1
 
 # The fields: submit "client C tag T type Y fid F size S", done "client C
 # tag T type Y fid F status E rtype R size S latency_ns L".
 N='[0-9]+'
+TN='T[a-z]+'
+RN='(R[a-z]+|none)'
 check_eq "every submit line has tag, type, fid and size" \
-	"$(grep -cE "v9fs_ng_req_submit: client $N tag $N type $N fid $N size $N\$" <<<"$trace" || true)" "$submits"
+	"$(grep -cE "v9fs_ng_req_submit: client $N tag $N type $TN fid $N size $N\$" <<<"$trace" || true)" "$submits"
 check_eq "every done line has fid, status, rtype, size and latency" \
-	"$(grep -cE "v9fs_ng_req_done: client $N tag $N type $N fid $N status -?$N rtype $N size $N latency_ns $N\$" <<<"$trace" || true)" "$dones"
+	"$(grep -cE "v9fs_ng_req_done: client $N tag $N type $TN fid $N status -?$N rtype $RN size $N latency_ns $N\$" <<<"$trace" || true)" "$dones"
 # Pair each done with the submit before it of the same client and tag: same
-# type and fid; a reply (status 0) has rtype = type + 1 or Rlerror (7) /
-# Rerror (107) and a latency above 0.
+# type and fid; a reply (status 0) has rtype Rfoo for type Tfoo, or Rlerror
+# / Rerror, and a latency above 0.
 pairs=$(awk '
 	function f(k) { for (i = 1; i < NF; i++) if ($i == k) return $(i + 1) }
 	/v9fs_ng_req_submit:/ { s[f("client") " " f("tag")] = f("type") " " f("fid"); next }
@@ -67,28 +69,29 @@ pairs=$(awk '
 		if (!(k in s)) { print "done without submit: " $0; next }
 		if (s[k] != f("type") " " f("fid")) print "type/fid differ: " s[k] " vs " $0
 		r = f("rtype")
-		if (f("status") == 0 && r != f("type") + 1 && r != 7 && r != 107)
+		if (f("status") == 0 && r != "R" substr(f("type"), 2) &&
+		    r != "Rlerror" && r != "Rerror")
 			print "bad rtype: " $0
 		if (f("status") == 0 && f("latency_ns") <= 0) print "no latency: " $0
 		delete s[k]
 	}' <<<"$trace")
 check_eq "done events match their submits (type, fid, rtype, latency)" "$pairs" ""
 # "hello\n" is 6 bytes: Twrite = 23 + 6 bytes out, Rwrite 11 in; Rread of
-# it 11 + 6 in. Message types: Twrite 118, Tread 116.
+# it 11 + 6 in.
 check "the Twrite of 6 bytes: size 29 submitted, Rwrite of 11" \
-	grep -qE "v9fs_ng_req_done: .* type 118 fid $N status 0 rtype 119 size 11 " <<<"$trace"
+	grep -qE "v9fs_ng_req_done: .* type Twrite fid $N status 0 rtype Rwrite size 11 " <<<"$trace"
 check "the Twrite's submit has size 29" \
-	grep -qE "v9fs_ng_req_submit: .* type 118 fid $N size 29\$" <<<"$trace"
+	grep -qE "v9fs_ng_req_submit: .* type Twrite fid $N size 29\$" <<<"$trace"
 check "the Tread returned 6 bytes: Rread of 17" \
-	grep -qE "v9fs_ng_req_done: .* type 116 fid $N status 0 rtype 117 size 17 " <<<"$trace"
-# The Twrite's fid was created and clunked in the trace; a Tclunk (120)
-# names the same fid as the fid_clunk event before it.
-wfid=$(awk '/v9fs_ng_req_submit: .* type 118 / { for (i = 1; i < NF; i++) if ($i == "fid") { print $(i + 1); exit } }' <<<"$trace")
+	grep -qE "v9fs_ng_req_done: .* type Tread fid $N status 0 rtype Rread size 17 " <<<"$trace"
+# The Twrite's fid was created and clunked in the trace; a Tclunk names
+# the same fid as the fid_clunk event before it.
+wfid=$(awk '/v9fs_ng_req_submit: .* type Twrite / { for (i = 1; i < NF; i++) if ($i == "fid") { print $(i + 1); exit } }' <<<"$trace")
 fid_life() {
 	[[ -n $wfid ]] &&
 		grep -qE "v9fs_ng_fid_create: client $N fid $wfid\$" <<<"$trace" &&
 		grep -qE "v9fs_ng_fid_clunk: client $N fid $wfid\$" <<<"$trace" &&
-		grep -qE "v9fs_ng_req_submit: .* type 120 fid $wfid size 11\$" <<<"$trace"
+		grep -qE "v9fs_ng_req_submit: .* type Tclunk fid $wfid size 11\$" <<<"$trace"
 }
 check "the written fid ($wfid) was created, clunk-traced and Tclunk'ed" fid_life
 ktap_finish
