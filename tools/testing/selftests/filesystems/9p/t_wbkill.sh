@@ -16,7 +16,19 @@ esac
 
 MIB=${V9FS_WBKILL_MIB:-64}
 src=/run/t_wbkill.$$
-trap 'rm -f "$src"' EXIT
+# The dirty pages must still be dirty when the write-back under test
+# starts: keep the flusher off them (a guest whose memory earlier tests
+# filled has a low background threshold, and then nothing is left to kill).
+vm=/proc/sys/vm
+saved=$(cat $vm/dirty_ratio $vm/dirty_background_ratio $vm/dirty_expire_centisecs 2>/dev/null | tr '\n' ' ')
+restore_vm() {
+	read -r r b e <<<"$saved"
+	[[ -n $e ]] && { echo "$r" >$vm/dirty_ratio; echo "$b" >$vm/dirty_background_ratio; echo "$e" >$vm/dirty_expire_centisecs; }
+}
+echo 90 >$vm/dirty_ratio 2>/dev/null
+echo 80 >$vm/dirty_background_ratio 2>/dev/null
+echo 360000 >$vm/dirty_expire_centisecs 2>/dev/null
+trap 'rm -f "$src"; restore_vm' EXIT
 ktap_plan 8
 
 # killed_writeback NAME CMD...: dirty MIB MiB of file NAME, run CMD (which
