@@ -42,6 +42,9 @@ LP=${CHECK_LOG_PREFIX:-check}
 V9FS_KERNEL=${V9FS_KERNEL:-stock}
 export V9FS_KERNEL
 VMRUN=$PROJECT/tools/testing/vm/vm-run
+# kernel_report(): what vm-run takes for a guest kernel's report
+# shellcheck source=SCRIPTDIR/../tools/testing/vm/vm-lib.sh
+. "$PROJECT/tools/testing/vm/vm-lib.sh"
 SELFTESTS=tools/testing/selftests/filesystems/9p
 SUITES=${SUITES:-$PROJECT/tools/testing/vm/suites.conf}
 export V9FS_TEST_TIMEOUT=${V9FS_TEST_TIMEOUT:-300}
@@ -62,13 +65,17 @@ CHECK_612_SUITE=${CHECK_612_SUITE:-kernel:* ng:9p2000.L:none ng:9p2000.L:mmap ng
 
 npass=0 nfail=0 nskip=0
 failed=()
+failed_why=()
 
 record() {
 	# record pass|fail|skip NAME [DETAIL]
 	case $1 in
 	pass) npass=$((npass + 1)); echo "PASS $2${3:+ ($3)}" ;;
 	skip) nskip=$((nskip + 1)); echo "SKIP $2${3:+ ($3)}" ;;
-	*) nfail=$((nfail + 1)); failed+=("$2"); echo "FAIL $2${3:+ ($3)}" ;;
+	*)
+		nfail=$((nfail + 1)); failed+=("$2"); echo "FAIL $2${3:+ ($3)}"
+		failed_why+=("$2${3:+: $3}")
+		;;
 	esac
 }
 
@@ -157,7 +164,11 @@ stuck_detail() {
 guest_verdict() {
 	local name=$1 rc=$2 log=$3
 	case $rc in
-	123) record fail "$name" "guest kernel report: see $log" ;;
+	123)
+		# the report's first lines in the result: CI keeps only the end
+		record fail "$name" "guest kernel report: see $log: $(kernel_report "$log" |
+			head -n 3 | cut -c1-120 | paste -sd'|')"
+		;;
 	124) record fail "$name" "timeout: see $log"; stuck_detail "$log" ;;
 	125) record fail "$name" "harness failure: see $log" ;;
 	*) return 1 ;;
@@ -392,7 +403,8 @@ step_timeout_harness() {
 	why=
 	[[ $rc == 124 ]] || why+="vm-run exit $rc, want 124; "
 	grep -q 'guest kernel report' "$out" && why+="the dump was taken for a kernel report; "
-	tr -d '\r' <"$log" | grep -qE '^v9vm-watchdog: [0-9]+ S [^:]*: sleep 1000' ||
+	# not anchored: the kernel's console lines may cut into the dump's
+	tr -d '\r' <"$log" | grep -qE 'v9vm-watchdog: [0-9]+ [A-Z] [^:]*: sleep 1000' ||
 		why+="no watchdog line for the sleeping command; "
 	grep -q 'timeout-harness: mounted, now sleeping' <<<"$detail" ||
 		why+="the detail lacks the command's output; "
@@ -402,6 +414,9 @@ step_timeout_harness() {
 		record pass timeout-harness "vm-run exit 124, the watchdog's dump in $log"
 	else
 		echo "$detail"
+		echo "#   the watchdog's dump as the console has it:"
+		tr -d '\r' <"$log" | sed -n '/v9vm-watchdog: the command/,/v9vm-watchdog: end/p' |
+			head -n 80 | cut -c1-200 | sed 's/^/#     /'
 		record fail timeout-harness "${why%; }: see $out and $log"
 	fi
 	took timeout-harness
@@ -1041,6 +1056,10 @@ while read -r sname sflags; do
 	KVER=$saved_kver KS='' KF='' kbuilt=$built
 done < <("$PROJECT/scripts/steps.sh")
 
+# the failures again, at the end where a CI log's tail still shows them
+for why in "${failed_why[@]}"; do
+	echo "# FAIL $why" | cut -c1-400
+done
 echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [[ $nfail == 0 ]]
