@@ -321,9 +321,10 @@ void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
 	seq_printf(m, "\n\tclient: %d\n\ttrans: %s\n\tmsize: %u\n\tdialect: %s",
 		   clnt->id, clnt->trans->name, clnt->msize,
 		   p9_dialect_names[clnt->dialect]);
-	seq_printf(m, "\n\tfids: %d\n\tinflight: %d\n\tinflight_max: %d",
+	seq_printf(m, "\n\tfids: %d\n\tinflight: %d\n\tinflight_max: %d\n\ttag_waits: %d",
 		   atomic_read(&clnt->fids_live), atomic_read(&clnt->reqs_live),
-		   atomic_read(&clnt->stats.peak));
+		   atomic_read(&clnt->stats.peak),
+		   atomic_read(&clnt->stats.tag_waits));
 	seq_printf(m, "\n\trequests: %llu\n\terrors: %llu\n\tbytes_sent: %llu\n\tbytes_received: %llu",
 		   tot.count, tot.errors, tot.bytes_out, tot.bytes_in);
 	seq_puts(m, "\n\tper-type: count errors bytes_sent bytes_received latency_total_ns latency_max_ns");
@@ -396,6 +397,7 @@ struct p9_client *p9_client_create(const char *dev_name,
 	idr_init(&clnt->tags);
 	idr_init(&clnt->fids);
 	init_waitqueue_head(&clnt->fence_wq);
+	init_waitqueue_head(&clnt->tag_wq);
 	clnt->id = ida_alloc(&p9_client_ida, GFP_KERNEL);
 	if (clnt->id < 0) {
 		err = clnt->id;

@@ -51,6 +51,7 @@ struct p9_stats_cpu {
  * @lat_max: largest latency in nanoseconds per type; an atomic
  *	maximum (written only when a new maximum is seen)
  * @peak: most requests holding a tag at once
+ * @tag_waits: times a caller found every tag in use and waited
  *
  * Allocated with the client, freed by p9_client_destroy() after the
  * last request completed.  Building with -DP9_NG_NO_STATS leaves them
@@ -60,6 +61,7 @@ struct p9_stats {
 	struct p9_stats_cpu __percpu *pcpu;
 	atomic64_t lat_max[P9_STAT_SLOTS];
 	atomic_t peak;
+	atomic_t tag_waits;
 };
 
 /**
@@ -84,6 +86,9 @@ struct p9_stats {
  * @fids_live: allocated fids not yet released
  * @reqs_live: requests holding a tag
  * @fence_wq: woken when a fid's flush fence drops
+ * @tag_wq: callers waiting for a free tag (p9_tag_get()); woken when a
+ *	tag is released while @tag_waiters is not 0, and at disconnect
+ * @tag_waiters: callers in that wait
  * @wq: runs asynchronous completions; drained by p9_client_destroy()
  * @warned: set once a malformed reply was logged
  * @id: a small number naming the client in logs and debugfs
@@ -105,6 +110,8 @@ struct p9_client {
 	atomic_t fids_live;
 	atomic_t reqs_live;
 	wait_queue_head_t fence_wq;
+	wait_queue_head_t tag_wq;
+	atomic_t tag_waiters;
 	struct workqueue_struct *wq;
 	bool warned;
 	int id;

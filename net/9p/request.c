@@ -58,6 +58,21 @@ module_param(abandon_delay_ms, uint, 0644);
 MODULE_PARM_DESC(abandon_delay_ms,
 		 "testing only: delay in ms between giving up on a request and flushing it (default 0)");
 
+/* Test hook: at most this many tags (0: the whole 16-bit space), so that
+ * tests can run the client out of tags with a few requests in flight.
+ */
+static unsigned int test_max_tags;
+module_param(test_max_tags, uint, 0644);
+MODULE_PARM_DESC(test_max_tags,
+		 "testing only: most tags in use at once (default 0: all of them)");
+
+static unsigned int p9_tag_limit(void)
+{
+	unsigned int n = READ_ONCE(test_max_tags);
+
+	return n && n < P9_NOTAG ? n : P9_NOTAG;
+}
+
 static void p9_req_free(struct p9_req *req)
 {
 	unsigned int i;
@@ -96,6 +111,68 @@ void p9_req_put(struct p9_req *req)
 		p9_req_free(req);
 }
 EXPORT_SYMBOL_GPL(p9_req_put);
+
+/* Whether a tag may be free, or the client died.  Racy: a hint. */
+static bool p9_tag_room(struct p9_client *clnt)
+{
+	return READ_ONCE(clnt->dead) ||
+	       atomic_read(&clnt->reqs_live) < p9_tag_limit();
+}
+
+/* A tag for @req.  With every tag in use (a server sitting on many
+ * requests, or on Rflushes), the caller waits for one to come back
+ * rather than fail a system call with -EAGAIN: killably and at most the
+ * request timeout (-ETIMEDOUT) for a request with a waiter; without
+ * limit but for the client's death for a Tflush or Tclunk (__GFP_NOFAIL),
+ * which must not be dropped (its fid or tag would go back to use while
+ * the server may still hold it).  Only a caller that cannot sleep gets
+ * -EAGAIN.  Tags are returned in p9_req_release_tag(), which wakes
+ * @tag_wq; the wait polls each second too, as @reqs_live drops just
+ * after the tag's idr entry goes.
+ */
+static int p9_tag_get(struct p9_client *clnt, struct p9_req *req, gfp_t gfp)
+{
+	unsigned long tmo = p9_client_send_timeout(clnt);
+	unsigned long deadline = jiffies + tmo;
+	long left;
+	int tag;
+
+	for (;;) {
+		idr_preload(gfp);
+		spin_lock(&clnt->lock);
+		if (clnt->dead)
+			tag = -EIO;
+		else if (req->tc.type == P9_TVERSION)
+			tag = idr_alloc(&clnt->tags, req, P9_NOTAG,
+					P9_NOTAG + 1, GFP_NOWAIT);
+		else
+			tag = idr_alloc_cyclic(&clnt->tags, req, 0,
+					       p9_tag_limit(), GFP_NOWAIT);
+		spin_unlock(&clnt->lock);
+		idr_preload_end();
+		if (tag != -ENOSPC)
+			return tag;
+		if (!gfpflags_allow_blocking(gfp))
+			return -EAGAIN;
+		atomic_inc(&clnt->stats.tag_waits);
+		atomic_inc(&clnt->tag_waiters);
+		if (gfp & __GFP_NOFAIL) {
+			left = wait_event_timeout(clnt->tag_wq,
+						  p9_tag_room(clnt), HZ);
+		} else {
+			left = wait_event_killable_timeout(clnt->tag_wq,
+							   p9_tag_room(clnt),
+							   min_t(unsigned long, HZ,
+								 deadline - jiffies));
+		}
+		atomic_dec(&clnt->tag_waiters);
+		if (left < 0)
+			return -EINTR;
+		if (!(gfp & __GFP_NOFAIL) && tmo != MAX_SCHEDULE_TIMEOUT &&
+		    time_after_eq(jiffies, deadline))
+			return -ETIMEDOUT;
+	}
+}
 
 /* Allocate a request for @tc with a tag, room for @tx_extra bytes after
  * the encoded message (copied Twrite data) and an @rx_max byte receive
@@ -138,20 +215,9 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 	 */
 	memset(req->rx, 0, P9_HDRSZ);
 
-	idr_preload(gfp);
-	spin_lock(&clnt->lock);
-	if (clnt->dead)
-		tag = -EIO;
-	else if (tc->type == P9_TVERSION)
-		tag = idr_alloc(&clnt->tags, req, P9_NOTAG, P9_NOTAG + 1,
-				GFP_NOWAIT);
-	else
-		tag = idr_alloc_cyclic(&clnt->tags, req, 0, P9_NOTAG,
-				       GFP_NOWAIT);
-	spin_unlock(&clnt->lock);
-	idr_preload_end();
+	tag = p9_tag_get(clnt, req, gfp);
 	if (tag < 0) {
-		err = tag == -ENOSPC ? -EAGAIN : tag;
+		err = tag;
 		goto fail;
 	}
 	req->clnt = clnt;
@@ -445,6 +511,9 @@ void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 	}
 	if (atomic_dec_and_test(&clnt->reqs_live))
 		wake_up_all(&clnt->fence_wq);
+	/* After @reqs_live dropped: that is what the waiters test. */
+	if (atomic_read(&clnt->tag_waiters))
+		wake_up(&clnt->tag_wq);
 	p9_req_put(req);
 }
 
@@ -705,6 +774,8 @@ void p9_req_fail_all(struct p9_client *clnt)
 	idr_for_each_entry(&clnt->tags, req, tag)
 		p9_req_complete(req, -EIO, 0);
 	spin_unlock(&clnt->lock);
+	/* Callers waiting for a tag fail now (-EIO). */
+	wake_up_all(&clnt->tag_wq);
 }
 
 static void p9_clunk_done(struct p9_req *req)

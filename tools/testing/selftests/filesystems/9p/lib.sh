@@ -14,10 +14,10 @@
 #   skip_all WHY              "1..0 # SKIP WHY", exit 4
 #   ktap_finish               exit 0 if nothing failed (4 if everything
 #                             was skipped), 1 otherwise
-#   test_hook PARAM           for a test of v9fs-ng's race-widening hooks:
-#                             skips unless the 9p module has PARAM (and
-#                             python3 is there); sets HOOK to its file,
-#                             put back to 0 at exit
+#   test_hook PARAM [MODULE]  for a test of v9fs-ng's test hooks: skips
+#                             unless MODULE (9p) has PARAM (and python3
+#                             is there); sets HOOK to its file, put back
+#                             to 0 at exit
 #   server_file NAME          prints a path to read NAME (in cwd) as the
 #                             server has it: the host's view, or NAME
 #                             after this guest's caches are dropped
@@ -106,7 +106,7 @@ ktap_finish() {
 }
 
 test_hook() {
-	HOOK=/sys/module/9p/parameters/$1
+	HOOK=/sys/module/${2:-9p}/parameters/$1
 	[[ $V9FS_CLIENT == ng ]] || skip_all "v9fs-ng's test hook"
 	[[ -w $HOOK ]] || skip_all "no $HOOK"
 	command -v python3 >/dev/null || skip_all "no python3"
