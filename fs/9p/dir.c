@@ -160,7 +160,7 @@ static void v9fs_fix_gid(struct dentry *dentry, kgid_t gid)
 	struct p9_iattr pia = { .valid = P9_ATTR_GID };
 	struct p9_fid *fid;
 
-	if (p9_client_dialect(V9SB(dentry->d_sb)->clnt) == P9_DOTL ||
+	if (p9_client_has(V9SB(dentry->d_sb)->clnt, P9_CAP_CREATE_GID) ||
 	    gid_eq(inode->i_gid, gid) || !gid_valid(gid))
 		return;
 	fid = v9fs_dentry_fid(dentry);
@@ -488,10 +488,10 @@ static int v9fs_link(struct dentry *old, struct inode *dir,
 		err = -EIO;
 	}
 	/*
-	 * Only 9P2000.L reports link counts (and refreshing just did);
+	 * A server that reports link counts did (refreshing just asked);
 	 * elsewhere the count is ours to keep: v9fs_apply_attr() leaves it.
 	 */
-	if (!err && p9_client_dialect(dfid->clnt) != P9_DOTL)
+	if (!err && !p9_client_has(dfid->clnt, P9_CAP_NLINK))
 		inc_nlink(d_inode(dentry));
 	p9_fid_put(dfid);
 	p9_fid_put(fid);
@@ -518,7 +518,7 @@ static void v9fs_unlinked(struct inode *inode, bool isdir)
 
 	v9fs_clear_fresh(inode);
 	if (!isdir && inode->i_nlink == 1 &&
-	    p9_client_dialect(V9SB(inode->i_sb)->clnt) == P9_DOTL) {
+	    p9_client_has(V9SB(inode->i_sb)->clnt, P9_CAP_NLINK)) {
 		fid = v9fs_open_fid_find(inode);
 		if (fid) {
 			seq = v9fs_attr_seq(inode->i_sb);
@@ -676,7 +676,7 @@ static int v9fs_rename(struct v9fs_idmap *mnt_userns,
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
 	if ((flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) &&
-	    p9_client_dialect(v9s->clnt) != P9_DOTL)
+	    !p9_client_has(v9s->clnt, P9_CAP_DIR_RENAME))
 		return -EINVAL;
 
 	fid = v9fs_dentry_fid(old_dentry);
@@ -909,7 +909,7 @@ static int v9fs_rdfill(struct p9_fid *fid, struct v9fs_rdbuf *rd, loff_t pos)
 	u64 from = pos, end = rd->base + rd->len;
 	int n;
 
-	if (p9_client_dialect(fid->clnt) != P9_DOTL && pos) {
+	if (!p9_client_has(fid->clnt, P9_CAP_DIR_OFFSETS) && pos) {
 		/*
 		 * Onward from the end of the last read (also after a read
 		 * that found the end: entries made since then follow), else
@@ -945,7 +945,7 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct p9_fid *fid = file->private_data;
 	struct v9fs_rdbuf *rd;
-	bool dotl = p9_client_dialect(fid->clnt) == P9_DOTL;
+	bool offsets = p9_client_has(fid->clnt, P9_CAP_DIR_OFFSETS);
 	struct p9_dirent de;
 	int n, used;
 
@@ -974,7 +974,7 @@ static int v9fs_iterate(struct file *file, struct dir_context *ctx)
 			 * resumes: one that points back at this read's start
 			 * would have us list the same entries forever.
 			 */
-			if (dotl && de.offset == rd->base) {
+			if (offsets && de.offset == rd->base) {
 				pr_warn_ratelimited("server's directory offsets do not advance\n");
 				rd->len = 0;
 				return -EIO;

@@ -527,7 +527,7 @@ static int v9fs_drop_inode(struct inode *inode)
 	if (test_bit(V9FS_INO_HANDLE, &V9I(inode)->flags))
 		return generic_drop_inode(inode);
 	if (inode->i_nlink > 1 && !S_ISDIR(inode->i_mode) &&
-	    p9_client_dialect(V9SB(inode->i_sb)->clnt) != P9_DOTL)
+	    !p9_client_has(V9SB(inode->i_sb)->clnt, P9_CAP_NLINK))
 		return generic_drop_inode(inode);
 	return generic_delete_inode(inode);
 }
@@ -597,14 +597,14 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	v9s->clnt = clnt;
 
 	if (!(o->given & V9FS_GIVEN_ACCESS))
-		o->access = p9_client_dialect(clnt) == P9_DOTL ?
+		o->access = p9_client_has(clnt, P9_CAP_CLIENT_ACCESS) ?
 			    V9FS_ACCESS_CLIENT : V9FS_ACCESS_USER;
 	else if (o->access == V9FS_ACCESS_CLIENT &&
-		 p9_client_dialect(clnt) != P9_DOTL)
+		 !p9_client_has(clnt, P9_CAP_CLIENT_ACCESS))
 		o->access = V9FS_ACCESS_USER;
 	if (v9fs_per_user(v9s))
 		v9fs_sb_noidmap(sb);	/* see v9fs_idmap_check() */
-	if (o->posixacl && p9_client_dialect(clnt) != P9_DOTL) {
+	if (o->posixacl && !p9_client_has(clnt, P9_CAP_XATTR)) {
 		pr_notice("posixacl needs 9p2000.L; ignored\n");
 		o->posixacl = false;
 	}

@@ -544,6 +544,28 @@ unsigned int p9_client_msize(const struct p9_client *clnt)
 }
 EXPORT_SYMBOL_GPL(p9_client_msize);
 
+/* What each dialect lets the file system rely on (P9_CAP_*). */
+static const unsigned int p9_dialect_caps[] = {
+	[P9_LEGACY]	= 0,
+	[P9_DOTU]	= 0,
+	[P9_DOTL]	= P9_CAP_NLINK | P9_CAP_CREATE_GID | P9_CAP_DIR_RENAME |
+			  P9_CAP_DIR_OFFSETS | P9_CAP_XATTR |
+			  P9_CAP_CLIENT_ACCESS,
+};
+
+/**
+ * p9_client_has - whether the connection has capabilities
+ * @clnt: the client
+ * @caps: P9_CAP_* bits
+ *
+ * Return: true if the negotiated dialect has every one of @caps.
+ */
+bool p9_client_has(const struct p9_client *clnt, unsigned int caps)
+{
+	return (p9_dialect_caps[clnt->dialect] & caps) == caps;
+}
+EXPORT_SYMBOL_GPL(p9_client_has);
+
 /**
  * p9_client_dialect - the negotiated dialect
  * @clnt: the client

@@ -5,9 +5,11 @@
  * One struct p9_client per mount.  The file system asks for operations in
  * its own terms (open with Linux O_ flags, getattr into struct p9_attr,
  * setattr from struct p9_iattr, directory entries as struct p9_dirent);
- * the client turns them into the messages of the negotiated dialect.  All
- * dialect differences live in net/9p/client.c, in one place per
- * operation; what a dialect cannot express returns -EOPNOTSUPP.
+ * the client turns them into the messages of the negotiated dialect.  The
+ * dialect differences of each operation live in net/9p (ops.c, and the
+ * codec's table of which message exists in which dialect); what a dialect
+ * cannot express returns -EOPNOTSUPP.  Where the file system must act
+ * differently, it asks a capability (p9_client_has()), never the dialect.
  *
  * Lifetimes:
  * - A struct p9_fid is reference counted.  p9_fid_put() of the last
@@ -104,7 +106,36 @@ void p9_client_destroy(struct p9_client *clnt);
 void p9_client_disconnect(struct p9_client *clnt);
 
 unsigned int p9_client_msize(const struct p9_client *clnt);
+/* The dialect, to show and compare with the version= option; to act on,
+ * ask p9_client_has().
+ */
 enum p9_dialect p9_client_dialect(const struct p9_client *clnt);
+
+/*
+ * Capabilities: what the negotiated dialect lets the file system rely
+ * on.  Derived from the dialect in one place (p9_dialect_caps[] in
+ * client.c); ask with p9_client_has().
+ */
+/* The server reports link counts (else the file system keeps them). */
+#define P9_CAP_NLINK		BIT(0)
+/* A create names the new file's group (else it is set after). */
+#define P9_CAP_CREATE_GID	BIT(1)
+/* Rename by directory fid, across directories (exchange, whiteouts and
+ * O_TMPFILE are built from it).
+ */
+#define P9_CAP_DIR_RENAME	BIT(2)
+/* Directory entries carry the offset to resume reading at (else a
+ * directory is a byte stream read from the start again).
+ */
+#define P9_CAP_DIR_OFFSETS	BIT(3)
+/* Extended attributes, and so POSIX ACLs. */
+#define P9_CAP_XATTR		BIT(4)
+/* The client may check permissions itself for every user (access=client):
+ * the server reports numeric owners, takes the group of new files and
+ * lets owners be changed by number.
+ */
+#define P9_CAP_CLIENT_ACCESS	BIT(5)
+bool p9_client_has(const struct p9_client *clnt, unsigned int caps);
 const char *p9_client_trans_name(const struct p9_client *clnt);
 /* The largest read/write payload one request carries on @fid. */
 u32 p9_client_iosize(const struct p9_fid *fid);
