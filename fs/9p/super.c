@@ -464,13 +464,7 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 		seq_puts(m, ",posixacl");
 	if (o->given & V9FS_GIVEN_LOCKTMO)
 		seq_printf(m, ",locktimeout=%lu", o->locktimeout / HZ);
-	if (o->copts.fd.port)
-		seq_printf(m, ",port=%u", o->copts.fd.port);
-	if (o->copts.fd.privport)
-		seq_puts(m, ",privport");
-	if (trans && !strcmp(trans, "fd"))
-		seq_printf(m, ",rfdno=%d,wfdno=%d",
-			   o->copts.fd.rfd, o->copts.fd.wfd);
+	p9_client_show_options(m, v9s->clnt);
 	if (o->cachetag)
 		seq_show_option(m, "cachetag", o->cachetag);
 	if (v9s->cf & V9FS_CF_META)

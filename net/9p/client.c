@@ -591,6 +591,21 @@ const char *p9_client_trans_name(const struct p9_client *clnt)
 EXPORT_SYMBOL_GPL(p9_client_trans_name);
 
 /**
+ * p9_client_show_options - the transport's mount options, for /proc/mounts
+ * @m: the seq_file of the mount's options
+ * @clnt: the client
+ *
+ * Each transport shows its own options (port, rfdno, rq...), as it owns
+ * what they mean.
+ */
+void p9_client_show_options(struct seq_file *m, struct p9_client *clnt)
+{
+	if (clnt->trans->show_options)
+		clnt->trans->show_options(m, clnt);
+}
+EXPORT_SYMBOL_GPL(p9_client_show_options);
+
+/**
  * p9_client_iosize - the largest payload one Tread/Twrite carries
  * @fid: an open fid
  *

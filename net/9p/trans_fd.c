@@ -47,6 +47,7 @@
 #define pr_fmt(fmt) "9pnet_fd: " fmt
 
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -134,6 +135,8 @@ struct p9_fd_hook {
  *	@rx.discard (an Rerror too long for @rx.req) they are read into
  *	@rx.scratch and dropped
  * @tx: send state (tx_work only): @tx.req, @tx.off bytes already sent
+ * @shown: the mount options this connection was made with, for
+ *	/proc/mounts (set before the mount completes, constant after)
  */
 struct p9_fd_conn {
 	struct p9_client *clnt;
@@ -161,6 +164,12 @@ struct p9_fd_conn {
 		struct p9_req *req;
 		size_t off;
 	} tx;
+	struct p9_fd_shown {
+		u16 port;	/* tcp: the server's port */
+		bool privport;	/* tcp: from a reserved port */
+		int rfd;	/* fd: rfdno, wfdno; else -1 */
+		int wfd;
+	} shown;
 };
 
 static struct workqueue_struct *p9_fd_wq;
@@ -759,9 +768,11 @@ static int p9_fd_prepare(struct file *file)
 	return 0;
 }
 
-/* Take over @rfile and @wfile (both references) and start the work. */
+/* Take over @rfile and @wfile (both references) and start the work;
+ * @shown: the options to show in /proc/mounts.
+ */
 static int p9_fd_start(struct p9_client *clnt, struct file *rfile,
-		       struct file *wfile)
+		       struct file *wfile, const struct p9_fd_shown *shown)
 {
 	struct p9_fd_conn *conn;
 	unsigned int i;
@@ -784,6 +795,7 @@ static int p9_fd_start(struct p9_client *clnt, struct file *rfile,
 	conn->clnt = clnt;
 	conn->rfile = rfile;
 	conn->wfile = wfile;
+	conn->shown = *shown;
 	spin_lock_init(&conn->lock);
 	for (i = 0; i < ARRAY_SIZE(conn->tags); i++)
 		INIT_HLIST_HEAD(&conn->tags[i]);
@@ -824,7 +836,8 @@ static int p9_fd_create_fd(struct p9_client *clnt, const char *dev_name,
 			fput(wfile);
 		return -EBADF;
 	}
-	return p9_fd_start(clnt, rfile, wfile);
+	return p9_fd_start(clnt, rfile, wfile, &(struct p9_fd_shown){
+		.rfd = opts->fd.rfd, .wfd = opts->fd.wfd });
 }
 
 /* Bind @sock to a free reserved port, trying from the top down. */
@@ -876,7 +889,7 @@ static void p9_fd_set_timeout(struct sock *sk, unsigned int secs)
  * owns it), so that all three transports work on files.
  */
 static int p9_fd_connect(struct p9_client *clnt, struct sockaddr *addr,
-			 int alen, bool privport)
+			 int alen, const struct p9_fd_shown *shown)
 {
 	struct socket *sock;
 	struct file *file;
@@ -895,7 +908,7 @@ static int p9_fd_connect(struct p9_client *clnt, struct sockaddr *addr,
 	sock->sk->sk_allocation = GFP_NOFS;
 	if (family != AF_UNIX)
 		p9_fd_set_timeout(sock->sk, READ_ONCE(tcp_timeout));
-	if (privport) {
+	if (shown->privport) {
 		err = p9_fd_bind_privport(sock, family);
 		if (err) {
 			pr_err("no free reserved port: %d\n", err);
@@ -914,13 +927,18 @@ static int p9_fd_connect(struct p9_client *clnt, struct sockaddr *addr,
 	if (IS_ERR(file))
 		return PTR_ERR(file);	/* the socket was released */
 	get_file(file);
-	return p9_fd_start(clnt, file, file);
+	return p9_fd_start(clnt, file, file, shown);
 }
 
 static int p9_fd_create_tcp(struct p9_client *clnt, const char *dev_name,
 			    const struct p9_client_opts *opts)
 {
-	u16 port = opts->fd.port ?: P9_FD_DEFAULT_PORT;
+	struct p9_fd_shown shown = {
+		.port = opts->fd.port ?: P9_FD_DEFAULT_PORT,
+		.privport = opts->fd.privport,
+		.rfd = -1, .wfd = -1,
+	};
+	u16 port = shown.port;
 	struct sockaddr_in6 sin6 = {};
 	struct sockaddr_in sin = {};
 	char host[INET6_ADDRSTRLEN + 2];
@@ -941,13 +959,13 @@ static int p9_fd_create_tcp(struct p9_client *clnt, const char *dev_name,
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons(port);
 		return p9_fd_connect(clnt, (struct sockaddr *)&sin,
-				     sizeof(sin), opts->fd.privport);
+				     sizeof(sin), &shown);
 	}
 	if (in6_pton(host, -1, sin6.sin6_addr.s6_addr, -1, NULL)) {
 		sin6.sin6_family = AF_INET6;
 		sin6.sin6_port = htons(port);
 		return p9_fd_connect(clnt, (struct sockaddr *)&sin6,
-				     sizeof(sin6), opts->fd.privport);
+				     sizeof(sin6), &shown);
 	}
 bad:
 	pr_err("\"%s\" is not an IPv4 or IPv6 address\n", dev_name);
@@ -965,7 +983,20 @@ static int p9_fd_create_unix(struct p9_client *clnt, const char *dev_name,
 		return -EINVAL;
 	}
 	return p9_fd_connect(clnt, (struct sockaddr *)&sun, sizeof(sun),
-			     false);
+			     &(struct p9_fd_shown){ .rfd = -1, .wfd = -1 });
+}
+
+static void p9_fd_show_options(struct seq_file *m, struct p9_client *clnt)
+{
+	const struct p9_fd_shown *s =
+		&((struct p9_fd_conn *)p9_client_trans_priv(clnt))->shown;
+
+	if (s->port && s->port != P9_FD_DEFAULT_PORT)
+		seq_printf(m, ",port=%u", s->port);
+	if (s->privport)
+		seq_puts(m, ",privport");
+	if (s->rfd >= 0)
+		seq_printf(m, ",rfdno=%d,wfdno=%d", s->rfd, s->wfd);
 }
 
 #define P9_FD_TRANS(_name, _create) {				\
@@ -978,6 +1009,7 @@ static int p9_fd_create_unix(struct p9_client *clnt, const char *dev_name,
 	.close = p9_fd_close,					\
 	.request = p9_fd_request,				\
 	.cancel = p9_fd_cancel,					\
+	.show_options = p9_fd_show_options,			\
 }
 
 static struct p9_trans_ops p9_fd_trans[] = {

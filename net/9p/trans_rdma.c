@@ -46,6 +46,7 @@
 #include <linux/kref.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/seq_file.h>
 #include <net/9p/compat.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
@@ -104,7 +105,13 @@ struct p9_rdma_rbuf {
  * @cm_event: the last connection step's event
  * @cm_err: its error, 0 if it went well
  * @timeout: jiffies allowed per connection step
+ * @port: the server's port
+ * @privport: connected from a reserved port
+ * @timeout_ms: @timeout as the timeout= option gave it
  * @peer: printable peer address for messages
+ *
+ * @rq, @sq, @timeout, @port, @privport and @timeout_ms are set at create
+ * and constant after.
  */
 struct p9_rdma {
 	struct kref ref;
@@ -132,6 +139,9 @@ struct p9_rdma {
 	enum rdma_cm_event_type cm_event;
 	int cm_err;
 	unsigned long timeout;
+	u16 port;
+	bool privport;
+	unsigned int timeout_ms;
 	char peer[64];
 };
 
@@ -861,14 +871,14 @@ static int p9_rdma_connect(struct p9_rdma *rd, struct sockaddr *dst,
 static int p9_rdma_create(struct p9_client *clnt, const char *dev_name,
 			  const struct p9_client_opts *opts)
 {
+	u16 port = opts->rdma.port ?: P9_RDMA_PORT;
 	struct sockaddr_storage dst;
 	unsigned long flags;
 	struct p9_rdma *rd;
 	u32 msize;
 	int err;
 
-	if (!dev_name || p9_rdma_parse_addr(dev_name, opts->rdma.port ?:
-					    P9_RDMA_PORT, &dst)) {
+	if (!dev_name || p9_rdma_parse_addr(dev_name, port, &dst)) {
 		pr_err("\"%s\" is not an IPv4 or IPv6 address\n",
 		       dev_name ?: "");
 		return -EINVAL;
@@ -887,8 +897,11 @@ static int p9_rdma_create(struct p9_client *clnt, const char *dev_name,
 			 P9_RDMA_MAX_DEPTH);
 	rd->sq = clamp_t(int, opts->rdma.sq ?: P9_RDMA_DEPTH, 1,
 			 P9_RDMA_MAX_DEPTH);
-	rd->timeout = msecs_to_jiffies(opts->rdma.timeout > 0 ?
-				       opts->rdma.timeout : P9_RDMA_TIMEOUT_MS);
+	rd->timeout_ms = opts->rdma.timeout > 0 ? opts->rdma.timeout :
+						  P9_RDMA_TIMEOUT_MS;
+	rd->timeout = msecs_to_jiffies(rd->timeout_ms);
+	rd->port = port;
+	rd->privport = opts->rdma.privport;
 	/* The receive buffers bound msize: the client never asks more. */
 	msize = opts->msize ?: P9_RDMA_DEFAULT_MSIZE;
 	rd->rbuf_size = clamp_t(u32, msize, P9_MIN_MSIZE, P9_RDMA_MAXSIZE);
@@ -969,6 +982,22 @@ static void p9_rdma_disconnect(struct p9_client *clnt)
 	wake_up_all(&rd->wq);
 }
 
+static void p9_rdma_show_options(struct seq_file *m, struct p9_client *clnt)
+{
+	const struct p9_rdma *rd = p9_client_trans_priv(clnt);
+
+	if (rd->port != P9_RDMA_PORT)
+		seq_printf(m, ",port=%u", rd->port);
+	if (rd->rq != P9_RDMA_DEPTH)
+		seq_printf(m, ",rq=%u", rd->rq);
+	if (rd->sq != P9_RDMA_DEPTH)
+		seq_printf(m, ",sq=%u", rd->sq);
+	if (rd->timeout_ms != P9_RDMA_TIMEOUT_MS)
+		seq_printf(m, ",timeout=%u", rd->timeout_ms);
+	if (rd->privport)
+		seq_puts(m, ",privport");
+}
+
 static struct p9_trans_ops p9_rdma_trans = {
 	.name = "rdma",
 	.owner = THIS_MODULE,
@@ -979,6 +1008,7 @@ static struct p9_trans_ops p9_rdma_trans = {
 	.close = p9_rdma_close,
 	.request = p9_rdma_request,
 	.disconnect = p9_rdma_disconnect,
+	.show_options = p9_rdma_show_options,
 };
 
 static int __init p9_rdma_init(void)

@@ -137,6 +137,8 @@ enum p9_dialect p9_client_dialect(const struct p9_client *clnt);
 #define P9_CAP_CLIENT_ACCESS	BIT(5)
 bool p9_client_has(const struct p9_client *clnt, unsigned int caps);
 const char *p9_client_trans_name(const struct p9_client *clnt);
+struct seq_file;
+void p9_client_show_options(struct seq_file *m, struct p9_client *clnt);
 /* The largest read/write payload one request carries on @fid. */
 u32 p9_client_iosize(const struct p9_fid *fid);
 

@@ -35,6 +35,8 @@
 #include <linux/ktime.h>
 #include <net/9p/client.h>
 
+struct seq_file;
+
 /**
  * struct p9_req - one request in flight
  * @clnt: the client that owns the tag; valid until the tag is released
@@ -153,12 +155,16 @@ static inline bool p9_req_done(const struct p9_req *req)
  *	this client any more.  Called once, after a successful ->create()
  * @request: submit @req (takes a request reference on success); may
  *	sleep until there is room (killable: -EINTR; at most the client's
- *	request timeout, if it has one: -ETIMEDOUT, see p9_client_send_timeout()).  Errors: -EIO if the
- *	channel is dead, -EMSGSIZE if it cannot carry @req
+ *	request timeout, if it has one: -ETIMEDOUT, see
+ *	p9_client_send_timeout()).  Errors: -EIO if the channel is dead,
+ *	-EMSGSIZE if it cannot carry @req
  * @disconnect: the client has just failed every request (umount -f,
  *	teardown, dead link): end every wait for room at once; optional
  * @cancel: withdraw @req if it was not sent yet: 0 if withdrawn (no
  *	callback will come), -EBUSY if it is already on its way; optional
+ * @show_options: print the connection's own mount options that are not
+ *	at their defaults, each as ",key=value", for /proc/mounts; called
+ *	between a successful ->create() and ->close(); optional
  * @list: in the registry, under the registry lock
  */
 struct p9_trans_ops {
@@ -173,6 +179,7 @@ struct p9_trans_ops {
 	int (*request)(struct p9_client *clnt, struct p9_req *req);
 	int (*cancel)(struct p9_client *clnt, struct p9_req *req);
 	void (*disconnect)(struct p9_client *clnt);
+	void (*show_options)(struct seq_file *m, struct p9_client *clnt);
 	struct list_head list;
 };
 

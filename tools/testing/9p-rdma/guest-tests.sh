@@ -561,7 +561,20 @@ check "smoke I/O over IPv6" smoke b $ADDR6
 do_umount
 stop_gw
 start_gw
+# the transport's own options in /proc/mounts: those not at their
+# defaults (port 5640, rq and sq 32, timeout 30000)
+shows() {
+	local o w
+	o=,$(awk -v m=$MNT '$2 == m { print $4 }' /proc/mounts),
+	for w; do
+		case $o in *",$w,"*) ;; *) log "/proc/mounts: $o, no $w"; return 1 ;; esac
+	done
+}
 check "mount with privport" do_mount $ADDR privport
+check "/proc/mounts shows privport and timeout=10000" shows privport timeout=10000
+do_umount
+check "mount with rq=16,sq=8" do_mount $ADDR rq=16,sq=8
+check "/proc/mounts shows rq=16 and sq=8" shows rq=16 sq=8
 do_umount
 
 # Connection failures.
