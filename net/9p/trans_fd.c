@@ -204,6 +204,7 @@ static struct p9_req *p9_fd_find(struct p9_fd_conn *conn, u16 tag)
 	struct p9_fd_req *fr;
 	struct p9_req *req;
 
+	lockdep_assert_held(&conn->lock);
 	hlist_for_each_entry(fr, p9_fd_bucket(conn, tag), hnode) {
 		req = container_of((void *)fr, struct p9_req, trans);
 		if (req->tag == tag)

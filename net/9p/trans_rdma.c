@@ -189,6 +189,7 @@ static void p9_rdma_take_all(struct p9_rdma *rd, struct list_head *list)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&rd->lock);
 	for (i = 0; i < rd->rq; i++) {
 		if (!rd->slots[i])
 			continue;
@@ -328,6 +329,7 @@ static struct p9_req *p9_rdma_take_tag(struct p9_rdma *rd, u16 tag)
 	struct p9_req *req;
 	unsigned int i;
 
+	lockdep_assert_held(&rd->lock);
 	for (i = 0; i < rd->rq; i++) {
 		req = rd->slots[i];
 		if (req && req->tag == tag) {
@@ -344,6 +346,7 @@ static bool p9_rdma_take_req(struct p9_rdma *rd, struct p9_req *req)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&rd->lock);
 	for (i = 0; i < rd->rq; i++) {
 		if (rd->slots[i] == req) {
 			rd->slots[i] = NULL;
@@ -434,6 +437,7 @@ static void p9_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 /* Whether a request may go now.  Under rd->lock. */
 static bool p9_rdma_room(struct p9_rdma *rd)
 {
+	lockdep_assert_held(&rd->lock);
 	return rd->nr_busy < rd->nr_posted && rd->nr_sends < rd->sq;
 }
 
@@ -479,6 +483,7 @@ static void p9_rdma_unmap(struct p9_rdma *rd, struct p9_req *req)
 {
 	struct p9_rdma_req *rr = rreq_of(req);
 
+	lockdep_assert_held(&rd->mutex);
 	if (!rd->id_gone)
 		ib_dma_unmap_single(rd->id->device, rr->dma, rr->len,
 				    DMA_TO_DEVICE);
@@ -510,6 +515,7 @@ static int p9_rdma_post(struct p9_rdma *rd, struct p9_req *req,
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&rd->lock);
 	old = p9_rdma_take_tag(rd, req->tag);
 	if (old)
 		list_add_tail(&old->trans_link, stale);
@@ -598,6 +604,8 @@ static void p9_rdma_teardown(struct p9_rdma *rd)
 	unsigned long flags;
 	LIST_HEAD(list);
 	unsigned int i;
+
+	lockdep_assert_held(&rd->mutex);
 
 	if (rd->torn)
 		return;
