@@ -539,34 +539,6 @@ static void v9fs_unlinked(struct inode *inode, bool isdir)
 		set_bit(V9FS_INO_GONE, &V9I(inode)->flags);
 }
 
-/**
- * v9fs_remove_name - remove a name from a directory on the server
- * @dfid: a fid of the directory
- * @name: the name
- * @flags: 0 or P9_AT_REMOVEDIR
- *
- * Return: 0 or a negative errno.
- */
-int v9fs_remove_name(struct p9_fid *dfid, struct p9_str name, u32 flags)
-{
-	struct p9_fid *fid;
-	int err;
-
-	err = p9_client_unlinkat(dfid, name, flags);
-	if (err == -EOPNOTSUPP) {
-		/*
-		 * No unlinkat (dialect or server): remove a fid walked by this
-		 * very name.  The inode's own fid may have been walked through
-		 * another hard link, and Tremove would remove that name.
-		 */
-		fid = p9_client_walk(dfid, 1, &name);
-		err = PTR_ERR_OR_ZERO(fid);
-		if (!err)
-			err = p9_client_remove(fid);
-	}
-	return err;
-}
-
 static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
 {
 	struct inode *inode = d_inode(dentry);
@@ -576,7 +548,7 @@ static int v9fs_remove(struct inode *dir, struct dentry *dentry, u32 flags)
 	dfid = v9fs_parent_fid(dentry);
 	if (IS_ERR(dfid))
 		return PTR_ERR(dfid);
-	err = v9fs_remove_name(dfid, v9fs_dname(dentry), flags);
+	err = p9_client_unlinkat(dfid, v9fs_dname(dentry), flags);
 	p9_fid_put(dfid);
 	if (err)
 		return err;

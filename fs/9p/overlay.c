@@ -151,7 +151,7 @@ static struct inode *v9fs_tmp_make(struct inode *dir, struct p9_fid *dfid,
 	err = p9_client_getattr(ofid, V9FS_ATTR_MASK, &attr);
 	inode = err ? ERR_PTR(err) : v9fs_iget(dir->i_sb, &attr, seq);
 	if (IS_ERR(inode)) {
-		v9fs_remove_name(dfid, name, 0);
+		p9_client_unlinkat(dfid, name, 0);
 		return inode;
 	}
 	/*
@@ -260,7 +260,7 @@ void v9fs_tmpfile_drop(struct inode *inode)
 		return;
 	name.s = tmp->name;
 	name.len = strlen(tmp->name);
-	err = v9fs_remove_name(tmp->dfid, name, 0);
+	err = p9_client_unlinkat(tmp->dfid, name, 0);
 	if (err)
 		pr_warn_ratelimited("9p: could not remove %s (O_TMPFILE): %d\n",
 				    tmp->name, err);
@@ -352,7 +352,7 @@ int v9fs_rename_whiteout(struct v9fs_idmap *idmap, struct p9_fid *fid,
 		return err;
 	err = v9fs_rename_name(fid, odfid, oldname, ndfid, newname);
 	if (err) {
-		v9fs_remove_name(odfid, hidden, 0);
+		p9_client_unlinkat(odfid, hidden, 0);
 		return err;
 	}
 	err = v9fs_rename_name(NULL, odfid, hidden, odfid, oldname);

@@ -358,7 +358,6 @@ struct inode *v9fs_walk_name(struct super_block *sb, struct p9_fid *dfid,
 kgid_t v9fs_new_gid(struct v9fs_idmap *idmap, struct inode *dir);
 int v9fs_create_fids(struct dentry *dentry, int *flags,
 		     struct p9_fid **dfidp, struct p9_fid **ofidp);
-int v9fs_remove_name(struct p9_fid *dfid, struct p9_str name, u32 flags);
 int v9fs_acl_prepare(struct inode *dir, umode_t *mode,
 		     struct posix_acl **dacl, struct posix_acl **acl);
 int v9fs_acl_finish(struct dentry *dentry, struct posix_acl *dacl,

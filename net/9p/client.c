@@ -327,6 +327,9 @@ void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
 		   atomic_read(&clnt->stats.tag_waits));
 	seq_printf(m, "\n\trequests: %llu\n\terrors: %llu\n\tbytes_sent: %llu\n\tbytes_received: %llu",
 		   tot.count, tot.errors, tot.bytes_out, tot.bytes_in);
+	seq_puts(m, "\n\tlacks:");
+	for_each_set_bit(t, clnt->lacks, P9_STAT_SLOTS)
+		seq_printf(m, " %s", p9_msg_name(2 * t) ?: "?");
 	seq_puts(m, "\n\tper-type: count errors bytes_sent bytes_received latency_total_ns latency_max_ns");
 	for (t = 0; t < P9_STAT_SLOTS; t++) {
 		/* Slot t counts T-message type 2t (P9_STAT_SLOT()). */

@@ -91,6 +91,9 @@ struct p9_stats {
  * @tag_waiters: callers in that wait
  * @wq: runs asynchronous completions; drained by p9_client_destroy()
  * @warned: set once a malformed reply was logged
+ * @lacks: message types (P9_STAT_SLOT()) the server answered EOPNOTSUPP
+ *	to where the client has another way (Trenameat, Tunlinkat): they
+ *	are not sent again; bits are set once, never cleared
  * @id: a small number naming the client in logs and debugfs
  * @debugfs: /sys/kernel/debug/9pnet/<id>/
  * @stats: statistics
@@ -114,6 +117,7 @@ struct p9_client {
 	atomic_t tag_waiters;
 	struct workqueue_struct *wq;
 	bool warned;
+	DECLARE_BITMAP(lacks, P9_STAT_SLOTS);
 	int id;
 	struct dentry *debugfs;
 	struct p9_stats stats;

@@ -14,6 +14,28 @@
 #include <linux/xattr.h>
 #include "internal.h"
 
+/* Whether the server said it has no @type (see p9_client.lacks). */
+static bool p9_lacks(struct p9_client *clnt, u8 type)
+{
+	return test_bit(P9_STAT_SLOT(type), clnt->lacks);
+}
+
+/* Whether @err, a server's answer to @type, says it has no such message
+ * (EOPNOTSUPP; a server's ENOSYS arrives as that, see error.c): then
+ * remember it, so that the next call goes the other way at once.
+ * Operations that may fail so for one file only (xattrs, mknod) do not
+ * ask this.
+ */
+static bool p9_learn_lack(struct p9_client *clnt, u8 type, int err)
+{
+	if (err != -EOPNOTSUPP)
+		return false;
+	if (!test_and_set_bit(P9_STAT_SLOT(type), clnt->lacks))
+		pr_info("client %d: the server has no %s: not sent again\n",
+			clnt->id, p9_msg_name(type));
+	return true;
+}
+
 static enum p9_dialect dialect_of(const struct p9_fid *fid)
 {
 	return fid->clnt->dialect;
@@ -582,6 +604,9 @@ EXPORT_SYMBOL_GPL(p9_client_remove);
  * @name: the name
  * @flags: 0 or P9_AT_REMOVEDIR
  *
+ * Tunlinkat, or where the dialect or the server has none, Tremove of a
+ * fid walked by @name.
+ *
  * Return: 0 or a negative errno.
  */
 int p9_client_unlinkat(struct p9_fid *dfid, struct p9_str name, u32 flags)
@@ -589,22 +614,29 @@ int p9_client_unlinkat(struct p9_fid *dfid, struct p9_str name, u32 flags)
 	struct p9_tmsg tc = { .type = P9_TUNLINKAT };
 	struct p9_rmsg r;
 	struct p9_fid *fid;
+	int err;
 
-	if (dialect_of(dfid) != P9_DOTL) {
-		fid = p9_client_walk(dfid, 1, &name);
-		if (IS_ERR(fid))
-			return PTR_ERR(fid);
-		if (!!(flags & P9_AT_REMOVEDIR) !=
-		    !!(fid->qid.type & P9_QTDIR)) {
-			p9_fid_put(fid);
-			return flags & P9_AT_REMOVEDIR ? -ENOTDIR : -EISDIR;
-		}
-		return p9_client_remove(fid);
+	if (dialect_of(dfid) == P9_DOTL &&
+	    !p9_lacks(dfid->clnt, P9_TUNLINKAT)) {
+		tc.unlinkat.dfid = dfid->fid;
+		tc.unlinkat.name = name;
+		tc.unlinkat.flags = flags;
+		err = p9_rpc(dfid->clnt, &tc, &r, NULL);
+		if (!p9_learn_lack(dfid->clnt, P9_TUNLINKAT, err))
+			return err;
 	}
-	tc.unlinkat.dfid = dfid->fid;
-	tc.unlinkat.name = name;
-	tc.unlinkat.flags = flags;
-	return p9_rpc(dfid->clnt, &tc, &r, NULL);
+	/* Without Tunlinkat: remove a fid walked by this very name (a fid
+	 * of the file walked through another hard link would remove that
+	 * name).
+	 */
+	fid = p9_client_walk(dfid, 1, &name);
+	if (IS_ERR(fid))
+		return PTR_ERR(fid);
+	if (!!(flags & P9_AT_REMOVEDIR) != !!(fid->qid.type & P9_QTDIR)) {
+		p9_fid_put(fid);
+		return flags & P9_AT_REMOVEDIR ? -ENOTDIR : -EISDIR;
+	}
+	return p9_client_remove(fid);
 }
 EXPORT_SYMBOL_GPL(p9_client_unlinkat);
 
@@ -656,13 +688,18 @@ int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
 		st.name = newname;
 		return p9_wstat(fid, &st);
 	}
-	tc.renameat.olddfid = olddir->fid;
-	tc.renameat.oldname = oldname;
-	tc.renameat.newdfid = newdir->fid;
-	tc.renameat.newname = newname;
-	err = p9_rpc(olddir->clnt, &tc, &r, NULL);
-	if (err != -EOPNOTSUPP || !fid)
-		return err;
+	if (!p9_lacks(olddir->clnt, P9_TRENAMEAT)) {
+		tc.renameat.olddfid = olddir->fid;
+		tc.renameat.oldname = oldname;
+		tc.renameat.newdfid = newdir->fid;
+		tc.renameat.newname = newname;
+		err = p9_rpc(olddir->clnt, &tc, &r, NULL);
+		if (!p9_learn_lack(olddir->clnt, P9_TRENAMEAT, err))
+			return err;
+	}
+	/* Trename moves the file's own fid: without one, no way left. */
+	if (!fid)
+		return -EOPNOTSUPP;
 	tc.type = P9_TRENAME;
 	tc.rename.fid = fid->fid;
 	tc.rename.dfid = newdir->fid;

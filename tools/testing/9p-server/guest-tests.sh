@@ -627,6 +627,49 @@ bad_reply_trace() {
 }
 [ "$CLIENT" = ng ] && bad_reply_trace
 
+# A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
+# servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
+# it keeps per-mount counts) the client asks each missing message only
+# once, then remembers.
+# mstat_count TYPE: requests of TYPE sent on $MNT (mountstats' per-type
+# count)
+mstat_count() {
+	awk -v m="$MNT" -v t="$1:" '
+		$1 == "device" { on = $5 == m }
+		on && $1 == t { print $2; exit }' /proc/self/mountstats
+}
+lacking_server() {
+	local name="p9srv without Trenameat and Tunlinkat" verdict=ok i c
+	local want="Trenameat=1 Tunlinkat=1 Trename=6 Tremove=6"
+
+	want "$name" || return
+	srv_start --tcp 127.0.0.1:5642 --lack renameat,unlinkat || { notok "$name: server"; return; }
+	reset_export
+	if ! mount -t 9p -o trans=tcp,port=5642,version=9p2000.L 127.0.0.1 $MNT; then
+		notok "$name: mount"
+		srv_stop
+		return
+	fi
+	for i in 1 2 3 4 5; do
+		echo $i >$MNT/l$i && mv $MNT/l$i $MNT/m$i && rm $MNT/m$i ||
+			verdict="rename or remove $i failed"
+	done
+	mkdir $MNT/ld && mv $MNT/ld $MNT/md && rmdir $MNT/md || verdict="$verdict; directory"
+	[ -n "$(ls "$EXP" | grep -E '^[lm]([0-9]|d)$')" ] && verdict="$verdict; left on the server: $(ls "$EXP" | tr '\n' ' ')"
+	c=
+	for i in Trenameat Tunlinkat Trename Tremove; do
+		c+="$i=$(mstat_count $i) "
+	done
+	diag "$name: $c"
+	[ "${c% }" = "$want" ] || verdict="$verdict; requests $c, want $want"
+	grep -q "lacks: Tunlinkat Trenameat\|lacks: Trenameat Tunlinkat" /proc/self/mountstats ||
+		verdict="$verdict; mountstats names no lacking message"
+	umnt || verdict="$verdict; umount failed"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+[ "$CLIENT" = ng ] && lacking_server
+
 # Rerror storms: operations fail with random errors, nothing hangs. 150
 # commands: a debug guest took 69 s and 124 s (killed at FAIL_TIMEOUT's
 # 120) in two runs beside two other guests, 226 s beside three; the

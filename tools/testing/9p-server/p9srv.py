@@ -895,6 +895,11 @@ def dialect_guard(fn, mtype):
 HANDLERS = {k: dialect_guard(v, k) for k, v in HANDLERS.items()}
 
 
+def lacking(c, d, tag):
+    """A message the server does not have (--lack)."""
+    raise P9Error(errno.EOPNOTSUPP)
+
+
 class Server:
     def __init__(self, args):
         self.args = args
@@ -947,6 +952,10 @@ def main():
                     help="seconds between answering a Tflush's request"
                     " (a \"late\" one) and sending the Rflush")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lack", default="", metavar="TYPES",
+                    help="answer these messages (comma separated, e.g."
+                    " renameat,unlinkat) with EOPNOTSUPP, as a server"
+                    " without them")
     ap.add_argument("--stats", metavar="FILE",
                     help="append \"fids N inuse M\" here as each"
                     " connection ends")
@@ -957,6 +966,11 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     args.dialects = args.dialects.split(",")
+    for name in filter(None, args.lack.split(",")):
+        mtype = globals().get("T" + name.upper())
+        if mtype not in HANDLERS:
+            ap.error("--lack: no message T%s" % name)
+        HANDLERS[mtype] = lacking
     srv = Server(args)
 
     if args.mount_fd:
