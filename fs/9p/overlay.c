@@ -125,7 +125,7 @@ static int v9fs_rename_name(struct p9_fid *fid, struct p9_fid *odfid,
 	return err;
 }
 
-static int v9fs_has_dir_rename(struct inode *dir)
+static int v9fs_need_dir_rename(struct inode *dir)
 {
 	return p9_client_has(V9SB(dir->i_sb)->clnt, P9_CAP_DIR_RENAME) ?
 	       0 : -EOPNOTSUPP;
@@ -190,7 +190,7 @@ int v9fs_tmpfile(struct v9fs_idmap *mnt_userns, struct inode *dir,
 	struct inode *inode;
 	int err;
 
-	err = v9fs_has_dir_rename(dir);
+	err = v9fs_need_dir_rename(dir);
 	if (err)
 		return err;
 	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
