@@ -50,7 +50,7 @@ for p in "${pids[@]}"; do
 	wait "$p" || bad=$((bad + 1))
 done
 echo 0 >"$HOOK"
-cat err.* | head -n 20
+cat err.* | head -n 20 | sed "s/^/# /"
 check_eq "every worker's operations succeed on two tags" "$bad" 0
 check_eq "no EAGAIN reached a caller" "$(cat err.* | grep -c 'temporarily unavailable')" 0
 w1=$(tag_waits)
