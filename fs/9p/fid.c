@@ -70,7 +70,7 @@ struct p9_fid *v9fs_attach(struct v9fs_sb *v9s, kuid_t uid)
 {
 	struct p9_fid *fid;
 
-	fid = p9_client_attach(v9s->clnt, NULL, v9s->o.uname, uid,
+	fid = p9_client_attach(v9s->sess, NULL, v9s->o.uname, uid,
 			       v9s->o.aname);
 	if (!IS_ERR(fid))
 		fid->uid = uid;

@@ -31,7 +31,7 @@ enum {
 	OPT_CACHE, OPT_DEBUG, OPT_DFLTUID, OPT_DFLTGID, OPT_AFID,
 	OPT_NODEVMAP, OPT_NOEXTEND, OPT_POSIXACL, OPT_LOCKTIMEOUT, OPT_PORT,
 	OPT_PRIVPORT, OPT_RFDNO, OPT_WFDNO, OPT_RQ, OPT_SQ, OPT_TIMEOUT,
-	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO, OPT_REQTIMEOUT,
+	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO, OPT_REQTIMEOUT, OPT_SHARECONN,
 };
 
 static const struct constant_table v9fs_versions[] = {
@@ -72,6 +72,7 @@ static const struct fs_parameter_spec v9fs_params[] = {
 	fsparam_u32("actimeo",		OPT_ACTIMEO),
 	fsparam_flag("nocto",		OPT_NOCTO),
 	fsparam_u32("reqtimeout",	OPT_REQTIMEOUT),
+	fsparam_flag("shareconn",	OPT_SHARECONN),
 	{}
 };
 
@@ -230,6 +231,9 @@ static int v9fs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case OPT_PRIVPORT:
 		o->copts.fd.privport = true;
 		o->copts.rdma.privport = true;
+		break;
+	case OPT_SHARECONN:
+		o->copts.share = true;
 		break;
 	case OPT_RFDNO:
 		if (r.uint_32 > INT_MAX)
@@ -425,7 +429,7 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 		seq_show_option(m, "trans", trans);
 	seq_printf(m, ",version=%s",
 		   v9fs_dialect_name(p9_client_dialect(v9s->clnt)));
-	seq_printf(m, ",msize=%u", p9_client_msize(v9s->clnt));
+	seq_printf(m, ",msize=%u", p9_session_msize(v9s->sess));
 	seq_show_option(m, "uname", o->uname);
 	if (o->aname && *o->aname)
 		seq_show_option(m, "aname", o->aname);
@@ -473,6 +477,8 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 		seq_puts(m, ",nocto");
 	if (o->copts.req_timeout)
 		seq_printf(m, ",reqtimeout=%u", o->copts.req_timeout);
+	if (o->copts.share)
+		seq_puts(m, ",shareconn");
 	return 0;
 }
 
@@ -493,13 +499,13 @@ static int v9fs_show_stats(struct seq_file *m, struct dentry *root)
 		seq_puts(m, v9fs_cache_names[cache]);
 	seq_printf(m, "\n\tprefetch: %lld",
 		   (long long)atomic64_read(&v9s->pf_lookups));
-	p9_client_show_stats(m, v9s->clnt);
+	p9_session_show_stats(m, v9s->sess);
 	return 0;
 }
 
 static void v9fs_umount_begin(struct super_block *sb)
 {
-	p9_client_disconnect(V9SB(sb)->clnt);
+	p9_session_disconnect(V9SB(sb)->sess);
 }
 
 /*
@@ -549,7 +555,7 @@ static const struct super_operations v9fs_super_ops = {
 static void v9fs_setup_io_sizes(struct super_block *sb)
 {
 	struct v9fs_sb *v9s = V9SB(sb);
-	size_t io = p9_client_msize(v9s->clnt) - P9_IOHDRSZ;
+	size_t io = p9_session_msize(v9s->sess) - P9_IOHDRSZ;
 	size_t ra = clamp_t(size_t, 4 * io, SZ_128K, SZ_8M);
 
 	v9s->wsize = clamp_t(size_t, 8 * io, SZ_1M, SZ_8M);
@@ -564,6 +570,7 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct v9fs_opts *o = fc->fs_private;
 	struct p9_attr attr;
 	struct v9fs_sb *v9s;
+	struct p9_session *sess;
 	struct p9_client *clnt;
 	struct inode *root;
 	struct p9_fid *fid;
@@ -585,9 +592,11 @@ static int v9fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	o = &v9s->o;
 	o->copts.trans = o->trans;
 
-	clnt = p9_client_create(fc->source, &o->copts);
-	if (IS_ERR(clnt))
-		return PTR_ERR(clnt);
+	sess = p9_session_open(fc->source, &o->copts);
+	if (IS_ERR(sess))
+		return PTR_ERR(sess);
+	v9s->sess = sess;
+	clnt = p9_session_client(sess);
 	v9s->clnt = clnt;
 
 	if (!(o->given & V9FS_GIVEN_ACCESS))
@@ -758,8 +767,8 @@ static void v9fs_kill_sb(struct super_block *sb)
 	if (!v9s)
 		return;
 	v9fs_cache_volume_put(v9s);
-	if (v9s->clnt)
-		p9_client_destroy(v9s->clnt);
+	if (v9s->sess)
+		p9_session_close(v9s->sess);
 	v9fs_opts_free(&v9s->o);
 	kfree(v9s);
 }

@@ -139,7 +139,9 @@ struct v9fs_opts {
 
 /**
  * struct v9fs_sb - one mount
- * @clnt: the 9P session
+ * @sess: the mount's 9P session (its attach, fids and statistics)
+ * @clnt: the channel it sends on (p9_session_client(@sess)), for its
+ *	capabilities; it may carry other mounts' sessions too
  * @o: options in force; @o.cache, @o.debug and @o.locktimeout may change
  *	on reconfigure (plain word stores, read without locks)
  * @rename_sem: held for writing by rename, for reading by path walks of
@@ -160,6 +162,7 @@ struct v9fs_opts {
  * @pf_lookups: names looked up ahead of their stat, for mountstats
  */
 struct v9fs_sb {
+	struct p9_session *sess;
 	struct p9_client *clnt;
 	struct fscache_volume *volume;
 	struct v9fs_opts o;

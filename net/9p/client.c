@@ -14,8 +14,16 @@
 #include "internal.h"
 #include <trace/events/v9fs_ng.h>
 
-/* Numbers naming clients in logs and debugfs. */
+/* Numbers naming channels in logs, and sessions in debugfs. */
 static DEFINE_IDA(p9_client_ida);
+static DEFINE_IDA(p9_session_ida);
+
+/* Open channels, to be found by later mounts (p9_chan_find()).  The mutex
+ * guards the list and every channel's @users; it is never held across a
+ * request, so a server that does not answer holds up only its own mounts.
+ */
+static DEFINE_MUTEX(p9_chan_mutex);
+static LIST_HEAD(p9_chans);
 
 #define P9_DEFAULT_MSIZE	(512 * 1024)
 /* How long umount waits for outstanding replies before failing them. */
@@ -79,9 +87,10 @@ EXPORT_SYMBOL_GPL(p9_client_set_limits);
 
 /* ---- fids ---- */
 
-/* A new fid with one reference; not yet known to the server. */
-struct p9_fid *p9_fid_new(struct p9_client *clnt)
+/* A new fid of @sess with one reference; not yet known to the server. */
+struct p9_fid *p9_fid_new(struct p9_session *sess)
 {
+	struct p9_client *clnt = sess->clnt;
 	struct p9_fid *fid;
 	int id;
 
@@ -89,6 +98,7 @@ struct p9_fid *p9_fid_new(struct p9_client *clnt)
 	if (!fid)
 		return ERR_PTR(-ENOMEM);
 	fid->clnt = clnt;
+	fid->sess = sess;
 	refcount_set(&fid->ref, 1);
 	fid->open_flags = -1;
 	fid->uid = INVALID_UID;
@@ -106,15 +116,25 @@ struct p9_fid *p9_fid_new(struct p9_client *clnt)
 		return ERR_PTR(id == -ENOSPC ? -EMFILE : id);
 	}
 	fid->fid = id;
+	kref_get(&sess->ref);
+	atomic_inc(&sess->fids_live);
 	atomic_inc(&clnt->fids_live);
 	trace_v9fs_ng_fid_create(clnt->id, id);
 	return fid;
+}
+
+/* The session's counts of fids and requests dropped (see @wq). */
+static void p9_session_drop(struct p9_session *sess, atomic_t *count)
+{
+	if (atomic_dec_and_test(count))
+		wake_up_all(&sess->wq);
 }
 
 /* Free @fid and its number; the server does not know it (any more). */
 void p9_fid_release(struct p9_fid *fid)
 {
 	struct p9_client *clnt = fid->clnt;
+	struct p9_session *sess = fid->sess;
 
 	spin_lock(&clnt->lock);
 	idr_remove(&clnt->fids, fid->fid);
@@ -122,6 +142,8 @@ void p9_fid_release(struct p9_fid *fid)
 	kfree(fid);
 	if (atomic_dec_and_test(&clnt->fids_live))
 		wake_up_all(&clnt->fence_wq);
+	p9_session_drop(sess, &sess->fids_live);
+	p9_session_put(sess);
 }
 
 /**
@@ -151,12 +173,12 @@ void p9_fid_put(struct p9_fid *fid)
 	if (IS_ERR_OR_NULL(fid))
 		return;
 	if (refcount_dec_and_test(&fid->ref))
-		p9_clunk_async(fid->clnt, fid);
+		p9_clunk_async(fid);
 }
 EXPORT_SYMBOL_GPL(p9_fid_put);
 
 /* Create a fid on the server with Tattach or Tauth. */
-static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
+static struct p9_fid *p9_session_fid(struct p9_session *sess, u8 type,
 				     struct p9_fid *afid, const char *uname,
 				     kuid_t n_uname, const char *aname)
 {
@@ -169,7 +191,7 @@ static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
 	struct p9_fid *fid;
 	int err;
 
-	fid = p9_fid_new(clnt);
+	fid = p9_fid_new(sess);
 	if (IS_ERR(fid))
 		return fid;
 	if (type == P9_TATTACH) {
@@ -184,7 +206,7 @@ static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
 		tc.auth.aname = an;
 		tc.auth.n_uname = nu;
 	}
-	err = p9_rpc_newfid(clnt, &tc, &r, fid);
+	err = p9_rpc_newfid(sess, &tc, &r, fid);
 	if (err)
 		return ERR_PTR(err);
 	fid->qid = r.qid.qid;
@@ -194,7 +216,7 @@ static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
 
 /**
  * p9_client_attach - attach to the server's file tree
- * @clnt: the client
+ * @sess: the session
  * @afid: an authenticated fid from p9_client_auth(), or NULL
  * @uname: user name (NULL: empty)
  * @n_uname: numeric user (.u/.L), INVALID_UID for none
@@ -202,17 +224,17 @@ static struct p9_fid *p9_session_fid(struct p9_client *clnt, u8 type,
  *
  * Return: the root fid, or an ERR_PTR.
  */
-struct p9_fid *p9_client_attach(struct p9_client *clnt, struct p9_fid *afid,
+struct p9_fid *p9_client_attach(struct p9_session *sess, struct p9_fid *afid,
 				const char *uname, kuid_t n_uname,
 				const char *aname)
 {
-	return p9_session_fid(clnt, P9_TATTACH, afid, uname, n_uname, aname);
+	return p9_session_fid(sess, P9_TATTACH, afid, uname, n_uname, aname);
 }
 EXPORT_SYMBOL_GPL(p9_client_attach);
 
 /**
  * p9_client_auth - open an authentication fid
- * @clnt: the client
+ * @sess: the session
  * @uname: user name
  * @n_uname: numeric user (.u/.L), INVALID_UID for none
  * @aname: the tree to attach
@@ -220,16 +242,18 @@ EXPORT_SYMBOL_GPL(p9_client_attach);
  * Return: the auth fid, or an ERR_PTR (servers without authentication
  * answer with an error).
  */
-struct p9_fid *p9_client_auth(struct p9_client *clnt, const char *uname,
+struct p9_fid *p9_client_auth(struct p9_session *sess, const char *uname,
 			      kuid_t n_uname, const char *aname)
 {
-	return p9_session_fid(clnt, P9_TAUTH, NULL, uname, n_uname, aname);
+	return p9_session_fid(sess, P9_TAUTH, NULL, uname, n_uname, aname);
 }
 EXPORT_SYMBOL_GPL(p9_client_auth);
 
 /* ---- version ---- */
 
-static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
+/* Negotiate for the new channel @clnt; @sess is its first session. */
+static int p9_client_version(struct p9_client *clnt, struct p9_session *sess,
+			     enum p9_dialect want)
 {
 	struct p9_tmsg tc = { .type = P9_TVERSION };
 	struct p9_req *req;
@@ -242,7 +266,7 @@ static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
 	tc.version.msize = clnt->msize;
 	tc.version.version.s = p9_dialect_names[want];
 	tc.version.version.len = strlen(p9_dialect_names[want]);
-	err = p9_rpc(clnt, &tc, &r, &req);
+	err = p9_rpc(sess, &tc, &r, &req);
 	if (err) {
 		pr_err("client %d: Tversion failed: %d\n", clnt->id, err);
 		return err;
@@ -276,7 +300,7 @@ static int p9_client_version(struct p9_client *clnt, enum p9_dialect want)
 /* ---- statistics and debugfs ---- */
 
 /* Sum one message type's counters over every CPU into @sum. */
-static void p9_stats_sum(const struct p9_client *clnt, unsigned int slot,
+static void p9_stats_sum(const struct p9_session *sess, unsigned int slot,
 			 struct p9_op_stats *sum)
 {
 	const struct p9_op_stats *op;
@@ -284,7 +308,7 @@ static void p9_stats_sum(const struct p9_client *clnt, unsigned int slot,
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		op = &per_cpu_ptr(clnt->stats.pcpu, cpu)->op[slot];
+		op = &per_cpu_ptr(sess->stats.pcpu, cpu)->op[slot];
 		sum->count += READ_ONCE(op->count);
 		sum->errors += READ_ONCE(op->errors);
 		sum->bytes_out += READ_ONCE(op->bytes_out);
@@ -294,37 +318,40 @@ static void p9_stats_sum(const struct p9_client *clnt, unsigned int slot,
 }
 
 /**
- * p9_client_show_stats - print a client's statistics
+ * p9_session_show_stats - print a session's statistics
  * @m: the seq_file (e.g. /proc/self/mountstats)
- * @clnt: the client
+ * @sess: the session
  *
  * Prints "key: value" lines, each one starting with "\n\t" (the format of
  * /proc/self/mountstats, where the caller's text precedes them on the
- * "device" line and the VFS ends the last one): the connection, the
- * totals, then one line per message type sent so far ("Twalk: count
- * errors bytes_sent bytes_received latency_total_ns latency_max_ns").
- * Documentation/filesystems/9p.rst describes every field.
+ * "device" line and the VFS ends the last one): the channel, the
+ * session's totals, then one line per message type it sent so far
+ * ("Twalk: count errors bytes_sent bytes_received latency_total_ns
+ * latency_max_ns").  Documentation/filesystems/9p.rst describes every
+ * field.
  */
-void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
+void p9_session_show_stats(struct seq_file *m, struct p9_session *sess)
 {
+	struct p9_client *clnt = sess->clnt;
 	struct p9_op_stats op, tot = {};
 	unsigned int t;
 
 	/* Two passes over the CPUs keep the sums off the stack. */
 	for (t = 0; t < P9_STAT_SLOTS; t++) {
-		p9_stats_sum(clnt, t, &op);
+		p9_stats_sum(sess, t, &op);
 		tot.count += op.count;
 		tot.errors += op.errors;
 		tot.bytes_out += op.bytes_out;
 		tot.bytes_in += op.bytes_in;
 	}
-	seq_printf(m, "\n\tclient: %d\n\ttrans: %s\n\tmsize: %u\n\tdialect: %s",
-		   clnt->id, clnt->trans->name, clnt->msize,
+	seq_printf(m, "\n\tclient: %d\n\tsession: %d\n\tsessions: %u\n\ttrans: %s\n\tmsize: %u\n\tdialect: %s",
+		   clnt->id, sess->id, p9_session_users(sess),
+		   clnt->trans->name, sess->msize,
 		   p9_dialect_names[clnt->dialect]);
 	seq_printf(m, "\n\tfids: %d\n\tinflight: %d\n\tinflight_max: %d\n\ttag_waits: %d",
-		   atomic_read(&clnt->fids_live), atomic_read(&clnt->reqs_live),
-		   atomic_read(&clnt->stats.peak),
-		   atomic_read(&clnt->stats.tag_waits));
+		   atomic_read(&sess->fids_live), atomic_read(&sess->reqs_live),
+		   atomic_read(&sess->stats.peak),
+		   atomic_read(&sess->stats.tag_waits));
 	seq_printf(m, "\n\trequests: %llu\n\terrors: %llu\n\tbytes_sent: %llu\n\tbytes_received: %llu",
 		   tot.count, tot.errors, tot.bytes_out, tot.bytes_in);
 	seq_puts(m, "\n\tlacks:");
@@ -335,54 +362,49 @@ void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt)
 		/* Slot t counts T-message type 2t (P9_STAT_SLOT()). */
 		const char *name = p9_msg_name(2 * t);
 
-		p9_stats_sum(clnt, t, &op);
+		p9_stats_sum(sess, t, &op);
 		if (!op.count || !name)
 			continue;
 		seq_printf(m, "\n\t%s: %llu %llu %llu %llu %llu %lld",
 			   name, op.count, op.errors,
 			   op.bytes_out, op.bytes_in, op.lat_ns,
-			   atomic64_read(&clnt->stats.lat_max[t]));
+			   atomic64_read(&sess->stats.lat_max[t]));
 	}
 }
-EXPORT_SYMBOL_GPL(p9_client_show_stats);
+EXPORT_SYMBOL_GPL(p9_session_show_stats);
 
 static int p9_stats_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, "statvers=1");
-	p9_client_show_stats(m, m->private);
+	p9_session_show_stats(m, m->private);
 	seq_putc(m, '\n');
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(p9_stats);
 
-static void p9_client_debugfs(struct p9_client *clnt)
+/* /sys/kernel/debug/9pnet/<session>/: one directory per mount. */
+static void p9_session_debugfs(struct p9_session *sess)
 {
 	char name[16];
 
-	snprintf(name, sizeof(name), "%d", clnt->id);
-	clnt->debugfs = debugfs_create_dir(name, p9_debugfs_root);
-	debugfs_create_atomic_t("fids", 0444, clnt->debugfs,
-				&clnt->fids_live);
-	debugfs_create_atomic_t("requests", 0444, clnt->debugfs,
-				&clnt->reqs_live);
-	debugfs_create_file("stats", 0444, clnt->debugfs, clnt,
+	snprintf(name, sizeof(name), "%d", sess->id);
+	sess->debugfs = debugfs_create_dir(name, p9_debugfs_root);
+	debugfs_create_atomic_t("fids", 0444, sess->debugfs,
+				&sess->fids_live);
+	debugfs_create_atomic_t("requests", 0444, sess->debugfs,
+				&sess->reqs_live);
+	debugfs_create_file("stats", 0444, sess->debugfs, sess,
 			    &p9_stats_fops);
 }
 
-/* ---- creation and teardown ---- */
+/* ---- channels: creation and teardown ---- */
 
-/**
- * p9_client_create - connect to a server and negotiate
- * @dev_name: what the transport connects to (virtio: the mount tag)
- * @opts: options parsed by the file system
- *
- * Loads the transport if needed, connects, and negotiates msize and
- * dialect with Tversion.
- *
- * Return: the client, or an ERR_PTR.
+/* Connect to @dev_name and negotiate msize and dialect with Tversion,
+ * counted in @sess, the channel's first session.
  */
-struct p9_client *p9_client_create(const char *dev_name,
-				   const struct p9_client_opts *opts)
+static struct p9_client *p9_client_create(const char *dev_name,
+					  const struct p9_client_opts *opts,
+					  struct p9_session *sess)
 {
 	struct p9_client *clnt;
 	u32 msize;
@@ -391,8 +413,8 @@ struct p9_client *p9_client_create(const char *dev_name,
 	clnt = kzalloc(sizeof(*clnt), GFP_KERNEL);
 	if (!clnt)
 		return ERR_PTR(-ENOMEM);
-	clnt->stats.pcpu = alloc_percpu(struct p9_stats_cpu);
-	if (!clnt->stats.pcpu) {
+	clnt->dev_name = kstrdup(dev_name, GFP_KERNEL);
+	if (!clnt->dev_name) {
 		kfree(clnt);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -401,6 +423,9 @@ struct p9_client *p9_client_create(const char *dev_name,
 	idr_init(&clnt->fids);
 	init_waitqueue_head(&clnt->fence_wq);
 	init_waitqueue_head(&clnt->tag_wq);
+	INIT_LIST_HEAD(&clnt->link);
+	clnt->key = *opts;
+	clnt->users = 1;
 	clnt->id = ida_alloc(&p9_client_ida, GFP_KERNEL);
 	if (clnt->id < 0) {
 		err = clnt->id;
@@ -412,6 +437,8 @@ struct p9_client *p9_client_create(const char *dev_name,
 		err = -EPROTONOSUPPORT;
 		goto free_id;
 	}
+	clnt->shares = clnt->trans->share == P9_SHARE_ALWAYS ||
+		       (clnt->trans->share == P9_SHARE_ASKED && opts->share);
 	clnt->maxsize = clnt->trans->maxsize;
 	clnt->max_zc_pages = clnt->trans->max_zc_pages;
 	clnt->wq = alloc_workqueue("9pnet-%d", WQ_MEM_RECLAIM, 0, clnt->id);
@@ -444,10 +471,12 @@ struct p9_client *p9_client_create(const char *dev_name,
 		goto close;
 	}
 	clnt->req_timeout = (unsigned long)opts->req_timeout * HZ;
-	err = p9_client_version(clnt, opts->dialect);
+	sess->clnt = clnt;
+	sess->msize = clnt->msize;
+	err = p9_client_version(clnt, sess, opts->dialect);
 	if (err)
 		goto close;
-	p9_client_debugfs(clnt);
+	sess->msize = clnt->msize;
 	return clnt;
 
 close:
@@ -463,17 +492,18 @@ free_id:
 free:
 	idr_destroy(&clnt->tags);
 	idr_destroy(&clnt->fids);
-	free_percpu(clnt->stats.pcpu);
+	kfree(clnt->dev_name);
 	kfree(clnt);
+	sess->clnt = NULL;
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL_GPL(p9_client_create);
 
 /**
  * p9_client_disconnect - fail every pending and later request with -EIO
- * @clnt: the client
+ * @clnt: the channel
  *
- * For umount -f and dead links.  Pending waiters return at once; their
+ * For umount -f of its only mount, dead links and device removal: every
+ * session on the channel fails.  Pending waiters return at once; their
  * buffers stay with the transport until it is done with them.
  */
 void p9_client_disconnect(struct p9_client *clnt)
@@ -486,15 +516,12 @@ void p9_client_disconnect(struct p9_client *clnt)
 }
 EXPORT_SYMBOL_GPL(p9_client_disconnect);
 
-/**
- * p9_client_destroy - tear a client down
- * @clnt: the client; the file system has put all its fids
- *
- * Waits a little for outstanding clunks and flushes, then fails what is
- * left, closes the transport and frees everything.  Never waits for a
- * server that does not answer longer than that grace period.
+/* Tear a channel down once its last session closed: wait a little for
+ * outstanding clunks and flushes, then fail what is left, close the
+ * transport and free everything.  Never waits for a server that does
+ * not answer longer than that grace period.
  */
-void p9_client_destroy(struct p9_client *clnt)
+static void p9_client_destroy(struct p9_client *clnt)
 {
 	struct p9_fid *fid;
 	int id, left = 0;
@@ -514,6 +541,8 @@ void p9_client_destroy(struct p9_client *clnt)
 	idr_for_each_entry(&clnt->fids, fid, id) {
 		left++;
 		idr_remove(&clnt->fids, id);
+		atomic_dec(&fid->sess->fids_live);
+		p9_session_put(fid->sess);
 		kfree(fid);
 	}
 	if (left)
@@ -522,16 +551,239 @@ void p9_client_destroy(struct p9_client *clnt)
 	if (atomic_read(&clnt->reqs_live))
 		pr_warn("client %d: %d requests left at destroy\n",
 			clnt->id, atomic_read(&clnt->reqs_live));
-	debugfs_remove_recursive(clnt->debugfs);
 	idr_destroy(&clnt->tags);
 	idr_destroy(&clnt->fids);
 	p9_trans_put(clnt->trans);
 	ida_free(&p9_client_ida, clnt->id);
-	/* Every request completed: nothing updates the counters any more. */
-	free_percpu(clnt->stats.pcpu);
+	kfree(clnt->dev_name);
 	kfree(clnt);
 }
-EXPORT_SYMBOL_GPL(p9_client_destroy);
+
+/* Whether a mount with @opts of @dev_name may join @clnt: the same
+ * transport, device or address and transport options.  Under
+ * p9_chan_mutex.
+ */
+static bool p9_chan_same(const struct p9_client *clnt, const char *dev_name,
+			 const struct p9_client_opts *opts)
+{
+	const struct p9_client_opts *k = &clnt->key;
+
+	lockdep_assert_held(&p9_chan_mutex);
+	return strcmp(clnt->trans->name, opts->trans ?: "virtio") == 0 &&
+	       strcmp(clnt->dev_name, dev_name) == 0 &&
+	       k->fd.port == opts->fd.port &&
+	       k->fd.privport == opts->fd.privport &&
+	       k->rdma.port == opts->rdma.port &&
+	       k->rdma.sq == opts->rdma.sq && k->rdma.rq == opts->rdma.rq &&
+	       k->rdma.timeout == opts->rdma.timeout &&
+	       k->rdma.privport == opts->rdma.privport;
+}
+
+/* The open channel a mount with @opts joins, with a new user; NULL if it
+ * connects on its own; an ERR_PTR if the channel it would join was made
+ * with options a mount cannot differ in (the dialect asked for, the
+ * request timeout).  Under p9_chan_mutex.
+ */
+static struct p9_client *p9_chan_find(const char *dev_name,
+				      const struct p9_client_opts *opts)
+{
+	struct p9_client *clnt;
+
+	lockdep_assert_held(&p9_chan_mutex);
+	list_for_each_entry(clnt, &p9_chans, link) {
+		if (READ_ONCE(clnt->dead) || !p9_chan_same(clnt, dev_name, opts))
+			continue;
+		if (!clnt->shares ||
+		    (clnt->trans->share == P9_SHARE_ASKED && !opts->share))
+			continue;
+		if (clnt->key.dialect != opts->dialect ||
+		    clnt->key.req_timeout != opts->req_timeout) {
+			pr_err("%s is mounted with another version= or reqtimeout=: a mount sharing its channel must ask the same\n",
+			       dev_name);
+			return ERR_PTR(-EBUSY);
+		}
+		clnt->users++;
+		return clnt;
+	}
+	return NULL;
+}
+
+/* ---- sessions ---- */
+
+static void p9_session_free(struct kref *ref)
+{
+	struct p9_session *sess = container_of(ref, struct p9_session, ref);
+
+	ida_free(&p9_session_ida, sess->id);
+	free_percpu(sess->stats.pcpu);
+	kfree(sess);
+}
+
+/* Drop a reference on @sess (see &p9_session.ref); any context but hard
+ * interrupts.
+ */
+void p9_session_put(struct p9_session *sess)
+{
+	kref_put(&sess->ref, p9_session_free);
+}
+
+/**
+ * p9_session_open - open a mount's session
+ * @dev_name: what the transport connects to (virtio: the mount tag)
+ * @opts: options parsed by the file system
+ *
+ * Joins the open channel to the same place if it may be shared (virtio:
+ * always; tcp, unix, rdma: if both mounts ask, @opts->share), else loads
+ * the transport, connects and negotiates msize and dialect with Tversion.
+ * The session's msize is the channel's, or @opts->msize if lower.  The
+ * caller attaches with p9_client_attach().
+ *
+ * Return: the session, or an ERR_PTR (-EBUSY: the channel to share has
+ * another version= or reqtimeout=).
+ */
+struct p9_session *p9_session_open(const char *dev_name,
+				   const struct p9_client_opts *opts)
+{
+	struct p9_session *sess;
+	struct p9_client *clnt;
+	int err;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	if (!sess)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&sess->ref);
+	atomic_set(&sess->fids_live, 0);
+	atomic_set(&sess->reqs_live, 0);
+	init_waitqueue_head(&sess->wq);
+	sess->stats.pcpu = alloc_percpu(struct p9_stats_cpu);
+	sess->id = ida_alloc(&p9_session_ida, GFP_KERNEL);
+	if (!sess->stats.pcpu || sess->id < 0) {
+		err = sess->id < 0 ? sess->id : -ENOMEM;
+		free_percpu(sess->stats.pcpu);
+		kfree(sess);
+		return ERR_PTR(err);
+	}
+
+	mutex_lock(&p9_chan_mutex);
+	clnt = p9_chan_find(dev_name, opts);
+	mutex_unlock(&p9_chan_mutex);
+	if (IS_ERR(clnt)) {
+		p9_session_put(sess);
+		return ERR_CAST(clnt);
+	}
+	if (clnt) {
+		sess->clnt = clnt;
+		sess->msize = clnt->msize;
+		if (opts->msize && opts->msize < sess->msize)
+			sess->msize = max_t(u32, opts->msize, P9_MIN_MSIZE);
+	} else {
+		/* Two first mounts at once each connect; the transport
+		 * refuses the second where a device carries one channel.
+		 */
+		clnt = p9_client_create(dev_name, opts, sess);
+		if (IS_ERR(clnt)) {
+			p9_session_put(sess);
+			return ERR_CAST(clnt);
+		}
+		mutex_lock(&p9_chan_mutex);
+		list_add(&clnt->link, &p9_chans);
+		mutex_unlock(&p9_chan_mutex);
+	}
+	p9_session_debugfs(sess);
+	return sess;
+}
+EXPORT_SYMBOL_GPL(p9_session_open);
+
+/**
+ * p9_session_disconnect - fail a session's requests (umount -f)
+ * @sess: the session
+ *
+ * Alone on its channel, the whole channel fails (p9_client_disconnect()).
+ * Sharing it, only this session: its waiters return -EIO (within a
+ * second: p9_req_wait() looks once a second) and are flushed in the
+ * background, its new requests fail; the other mounts go on.
+ */
+void p9_session_disconnect(struct p9_session *sess)
+{
+	struct p9_client *clnt = sess->clnt;
+
+	if (p9_session_users(sess) <= 1) {
+		p9_client_disconnect(clnt);
+		return;
+	}
+	WRITE_ONCE(sess->dead, true);
+	wake_up_all(&sess->wq);
+	wake_up_all(&clnt->fence_wq);
+	wake_up_all(&clnt->tag_wq);
+}
+EXPORT_SYMBOL_GPL(p9_session_disconnect);
+
+/**
+ * p9_session_close - leave the channel at umount
+ * @sess: the session; the file system has put all its fids
+ *
+ * Waits a little for the session's clunks and flushes; the last session
+ * on a channel then tears the channel down (p9_client_destroy()).  A
+ * session's requests still pending on a shared channel complete later
+ * (they hold the session, not the mount).
+ */
+void p9_session_close(struct p9_session *sess)
+{
+	struct p9_client *clnt = sess->clnt;
+	bool last;
+
+	wait_event_killable_timeout(sess->wq,
+				    !atomic_read(&sess->reqs_live) &&
+				    !atomic_read(&sess->fids_live),
+				    P9_DESTROY_GRACE);
+	mutex_lock(&p9_chan_mutex);
+	last = --clnt->users == 0;
+	if (last)
+		list_del_init(&clnt->link);
+	mutex_unlock(&p9_chan_mutex);
+	debugfs_remove_recursive(sess->debugfs);
+	sess->debugfs = NULL;
+	if (last)
+		p9_client_destroy(clnt);
+	p9_session_put(sess);
+}
+EXPORT_SYMBOL_GPL(p9_session_close);
+
+/**
+ * p9_session_client - the channel a session sends on
+ * @sess: the session
+ *
+ * Return: the channel (for its capabilities, dialect and transport).
+ */
+struct p9_client *p9_session_client(const struct p9_session *sess)
+{
+	return sess->clnt;
+}
+EXPORT_SYMBOL_GPL(p9_session_client);
+
+/**
+ * p9_session_msize - the mount's message size
+ * @sess: the session
+ *
+ * Return: the channel's msize, or the lower one the mount asked for.
+ */
+unsigned int p9_session_msize(const struct p9_session *sess)
+{
+	return sess->msize;
+}
+EXPORT_SYMBOL_GPL(p9_session_msize);
+
+/**
+ * p9_session_users - how many mounts share the session's channel
+ * @sess: the session
+ *
+ * Return: the number of sessions open on the channel (1: only this one).
+ */
+unsigned int p9_session_users(const struct p9_session *sess)
+{
+	return READ_ONCE(sess->clnt->users);
+}
+EXPORT_SYMBOL_GPL(p9_session_users);
 
 /* ---- accessors ---- */
 
@@ -612,11 +864,12 @@ EXPORT_SYMBOL_GPL(p9_client_show_options);
  * p9_client_iosize - the largest payload one Tread/Twrite carries
  * @fid: an open fid
  *
- * Return: msize - P9_IOHDRSZ, or the fid's iounit if smaller and nonzero.
+ * Return: the session's msize - P9_IOHDRSZ, or the fid's iounit if
+ * smaller and nonzero.
  */
 u32 p9_client_iosize(const struct p9_fid *fid)
 {
-	u32 n = fid->clnt->msize - P9_IOHDRSZ;
+	u32 n = fid->sess->msize - P9_IOHDRSZ;
 
 	if (fid->iounit && fid->iounit < n)
 		n = fid->iounit;

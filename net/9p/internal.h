@@ -6,6 +6,7 @@
 #define _NET_9P_INTERNAL_H
 
 #include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
@@ -43,7 +44,7 @@ struct p9_stats_cpu {
 };
 
 /**
- * struct p9_stats - per client statistics, updated without locks
+ * struct p9_stats - per session statistics, updated without locks
  * @pcpu: the counters, per CPU: updated with this_cpu_add() (safe in
  *	any context, the transports complete requests from interrupts);
  *	summed over CPUs when read, so a reader may see a request
@@ -53,8 +54,8 @@ struct p9_stats_cpu {
  * @peak: most requests holding a tag at once
  * @tag_waits: times a caller found every tag in use and waited
  *
- * Allocated with the client, freed by p9_client_destroy() after the
- * last request completed.  Building with -DP9_NG_NO_STATS leaves them
+ * Allocated with the session, freed with it after its last request
+ * released its tag.  Building with -DP9_NG_NO_STATS leaves them
  * untouched (to measure their cost).
  */
 struct p9_stats {
@@ -65,7 +66,40 @@ struct p9_stats {
 };
 
 /**
- * struct p9_client - one connection (one mount)
+ * struct p9_session - one mount's attach on a channel
+ * @clnt: the channel it sends on; valid while anything can send for the
+ *	session (its mount, its fids, its requests: the channel outlives
+ *	them, see p9_session_close())
+ * @ref: references: the mount's (until p9_session_close()), one per fid
+ *	of the session, one per request of it holding a tag.  The last put
+ *	frees the session and never touches @clnt
+ * @id: a small number naming the session in traces and debugfs
+ * @msize: the mount's message size: the channel's, or less if asked
+ * @dead: set by p9_session_disconnect() on a shared channel (umount -f
+ *	of one mount): the session's waiters and new requests fail with
+ *	-EIO; its clunks and flushes still go (the channel lives on, and
+ *	its fid and tag numbers must come back)
+ * @fids_live: fids of the session not yet released
+ * @reqs_live: requests of the session holding a tag
+ * @wq: woken when @fids_live or @reqs_live drops to zero, and at @dead
+ * @debugfs: /sys/kernel/debug/9pnet/<id>/
+ * @stats: statistics of the session's requests (its mountstats)
+ */
+struct p9_session {
+	struct p9_client *clnt;
+	struct kref ref;
+	int id;
+	u32 msize;
+	bool dead;
+	atomic_t fids_live;
+	atomic_t reqs_live;
+	wait_queue_head_t wq;
+	struct dentry *debugfs;
+	struct p9_stats stats;
+};
+
+/**
+ * struct p9_client - one channel: a connection and its tag and fid spaces
  * @lock: guards @tags, @fids and @dead; taken with interrupts enabled only
  *	(never from transport callbacks)
  * @tags: tag -> struct p9_req holding the "tag reference" of the request;
@@ -94,9 +128,18 @@ struct p9_stats {
  * @lacks: message types (P9_STAT_SLOT()) the server answered EOPNOTSUPP
  *	to where the client has another way (Trenameat, Tunlinkat): they
  *	are not sent again; bits are set once, never cleared
- * @id: a small number naming the client in logs and debugfs
- * @debugfs: /sys/kernel/debug/9pnet/<id>/
- * @stats: statistics
+ * @id: a small number naming the channel in logs and traces
+ * @users: sessions open on the channel (mounts); under p9_chan_mutex.
+ *	The last p9_session_close() destroys the channel
+ * @shares: mounts may join it (p9_chan_find())
+ * @dev_name: what the transport was connected to, to find the channel
+ * @key: the options it was created with, to find it (strings dangle)
+ * @link: in the list of channels, under p9_chan_mutex
+ *
+ * Several mounts may share one channel (virtio: every mount of a tag;
+ * tcp, unix, rdma: with shareconn): each is a struct p9_session with its
+ * own attach, fids and statistics; the tags, the fid numbers, the
+ * negotiated dialect and msize, and the transport are the channel's.
  */
 struct p9_client {
 	spinlock_t lock;	/* guards @tags, @fids, @dead */
@@ -119,8 +162,11 @@ struct p9_client {
 	bool warned;
 	DECLARE_BITMAP(lacks, P9_STAT_SLOTS);
 	int id;
-	struct dentry *debugfs;
-	struct p9_stats stats;
+	int users;
+	bool shares;
+	char *dev_name;
+	struct p9_client_opts key;
+	struct list_head link;
 };
 
 /* mod.c */
@@ -132,22 +178,23 @@ void *p9_buf_alloc(size_t size, gfp_t gfp);
 void p9_buf_free(void *buf, size_t size);
 
 /* request.c */
-struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
+struct p9_req *p9_req_alloc(struct p9_session *sess, const struct p9_tmsg *tc,
 			    size_t tx_extra, size_t rx_max, gfp_t gfp);
 int p9_req_send(struct p9_client *clnt, struct p9_req *req);
 int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 		struct p9_rmsg *r);
-int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
+int p9_rpc(struct p9_session *sess, struct p9_tmsg *tc, struct p9_rmsg *r,
 	   struct p9_req **reqp);
-int p9_rpc_newfid(struct p9_client *clnt, struct p9_tmsg *tc,
+int p9_rpc_newfid(struct p9_session *sess, struct p9_tmsg *tc,
 		  struct p9_rmsg *r, struct p9_fid *nfid);
 void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req);
 void p9_req_fail_all(struct p9_client *clnt);
-void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid);
+void p9_clunk_async(struct p9_fid *fid);
 int p9_fid_fence_wait(struct p9_fid *fid);
 
 /* client.c */
-struct p9_fid *p9_fid_new(struct p9_client *clnt);
+struct p9_fid *p9_fid_new(struct p9_session *sess);
+void p9_session_put(struct p9_session *sess);
 void p9_fid_release(struct p9_fid *fid);
 /* ops.c */
 int p9_mode_to_perm(enum p9_dialect d, umode_t mode, u32 *permp);

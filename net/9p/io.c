@@ -125,7 +125,7 @@ static int p9_io_issue(struct p9_fid *fid, u8 type, u64 offset,
 		tc.read.fid = fid->fid;
 		tc.read.offset = offset;
 		tc.read.count = len;
-		req = p9_req_alloc(clnt, &tc, 0,
+		req = p9_req_alloc(fid->sess, &tc, 0,
 				   zc ? P9_ZC_RX_HDR :
 				   p9_reply_max(&tc, clnt->dialect,
 						clnt->msize),
@@ -135,7 +135,7 @@ static int p9_io_issue(struct p9_fid *fid, u8 type, u64 offset,
 		tc.write.offset = offset;
 		tc.write.count = len;
 		tc.write.data = NULL;
-		req = p9_req_alloc(clnt, &tc, zc ? 0 : len,
+		req = p9_req_alloc(fid->sess, &tc, zc ? 0 : len,
 				   p9_reply_max(&tc, clnt->dialect,
 						clnt->msize),
 				   GFP_NOFS);
@@ -339,7 +339,7 @@ int p9_client_readdir(struct p9_fid *fid, u64 offset, void *buf, u32 count)
 	struct p9_rmsg r;
 	int err;
 
-	count = min_t(u32, count, clnt->msize - P9_READDIRHDRSZ);
+	count = min_t(u32, count, fid->sess->msize - P9_READDIRHDRSZ);
 	if (clnt->dialect == P9_DOTL) {
 		tc.type = P9_TREADDIR;
 		tc.readdir.fid = fid->fid;
@@ -351,7 +351,7 @@ int p9_client_readdir(struct p9_fid *fid, u64 offset, void *buf, u32 count)
 		tc.read.offset = offset;
 		tc.read.count = count;
 	}
-	err = p9_rpc(clnt, &tc, &r, &req);
+	err = p9_rpc(fid->sess, &tc, &r, &req);
 	if (err)
 		return err;
 	if (r.data.count > count || (r.data.count && !r.data.data)) {

@@ -48,19 +48,28 @@ static struct p9_str p9_cstr(const char *s)
 	return r;
 }
 
+/* Whether a request on @fid ended without its answer: the server may
+ * or may not have done it (a signal, the request timeout, or umount -f of
+ * a mount sharing its channel, which goes on: fid numbers must come back).
+ */
+static bool p9_gave_up(const struct p9_fid *fid, int err)
+{
+	return err == -EINTR || err == -ETIMEDOUT ||
+	       (err == -EIO && READ_ONCE(fid->sess->dead));
+}
+
 /* A synchronous clunk whose result matters (xattr commit). */
 static int p9_clunk_sync(struct p9_fid *fid)
 {
-	struct p9_client *clnt = fid->clnt;
 	struct p9_tmsg tc = { .type = P9_TCLUNK };
 	struct p9_rmsg r;
 	int err;
 
 	tc.clunk.fid = fid->fid;
-	err = p9_rpc(clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	/* Given up on: the server may hold the fid yet; make sure. */
-	if (err == -EINTR || err == -ETIMEDOUT)
-		p9_clunk_async(clnt, fid);
+	if (p9_gave_up(fid, err))
+		p9_clunk_async(fid);
 	else
 		p9_fid_release(fid);
 	return err;
@@ -84,7 +93,6 @@ static void p9_fid_discard(struct p9_fid *fid)
 struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
 			      const struct p9_str *names)
 {
-	struct p9_client *clnt = fid->clnt;
 	struct p9_tmsg tc = { .type = P9_TWALK };
 	struct p9_fid *nfid;
 	struct p9_rmsg r;
@@ -92,7 +100,7 @@ struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
 	bool created = false;
 	int err;
 
-	nfid = p9_fid_new(clnt);
+	nfid = p9_fid_new(fid->sess);
 	if (IS_ERR(nfid))
 		return nfid;
 	do {
@@ -102,9 +110,9 @@ struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
 		tc.walk.nwname = n;
 		memcpy(tc.walk.wname, names + done, n * sizeof(*names));
 		if (created)
-			err = p9_rpc(clnt, &tc, &r, NULL);
+			err = p9_rpc(fid->sess, &tc, &r, NULL);
 		else
-			err = p9_rpc_newfid(clnt, &tc, &r, nfid);
+			err = p9_rpc_newfid(fid->sess, &tc, &r, nfid);
 		if (err && !created)
 			return ERR_PTR(err);	/* @nfid went with it */
 		if (err)
@@ -258,7 +266,7 @@ int p9_client_open(struct p9_fid *fid, int flags)
 		tc.open.fid = fid->fid;
 		tc.open.mode = p9_flags_legacy(dialect_of(fid), flags);
 	}
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err)
 		return err;
 	fid->qid = r.open.qid;
@@ -281,7 +289,7 @@ static int p9_legacy_create(struct p9_fid *fid, struct p9_str name, u32 perm,
 	tc.create.perm = perm;
 	tc.create.mode = mode;
 	tc.create.extension = p9_cstr(ext);
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err)
 		return err;
 	fid->qid = r.open.qid;
@@ -326,7 +334,7 @@ int p9_client_fcreate(struct p9_fid *fid, struct p9_str name, int flags,
 	tc.lcreate.flags = p9_flags_dotl(flags);
 	tc.lcreate.mode = mode;
 	tc.lcreate.gid = from_kgid(&init_user_ns, gid);
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err)
 		return err;
 	fid->qid = r.open.qid;
@@ -360,7 +368,7 @@ static int p9_rpc_qid(struct p9_fid *fid, struct p9_tmsg *tc,
 	struct p9_rmsg r;
 	int err;
 
-	err = p9_rpc(fid->clnt, tc, &r, NULL);
+	err = p9_rpc(fid->sess, tc, &r, NULL);
 	if (!err && qid)
 		*qid = r.qid.qid;
 	return err;
@@ -508,7 +516,7 @@ int p9_client_link(struct p9_fid *dfid, struct p9_fid *fid,
 	tc.link.dfid = dfid->fid;
 	tc.link.fid = fid->fid;
 	tc.link.name = name;
-	return p9_rpc(dfid->clnt, &tc, &r, NULL);
+	return p9_rpc(dfid->sess, &tc, &r, NULL);
 }
 EXPORT_SYMBOL_GPL(p9_client_link);
 
@@ -521,7 +529,7 @@ static int p9_stat(struct p9_fid *fid, struct p9_stat *st,
 	int err;
 
 	tc.stat.fid = fid->fid;
-	err = p9_rpc(fid->clnt, &tc, &r, reqp);
+	err = p9_rpc(fid->sess, &tc, &r, reqp);
 	if (!err)
 		*st = r.stat;
 	return err;
@@ -558,7 +566,7 @@ int p9_client_readlink(struct p9_fid *fid, char **target)
 		break;
 	default:
 		tc.readlink.fid = fid->fid;
-		err = p9_rpc(fid->clnt, &tc, &r, &req);
+		err = p9_rpc(fid->sess, &tc, &r, &req);
 		if (err)
 			return err;
 		s = r.readlink.target;
@@ -584,8 +592,8 @@ int p9_client_remove(struct p9_fid *fid)
 	int err;
 
 	tc.remove.fid = fid->fid;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
-	if (err == -EINTR || err == -ETIMEDOUT) {
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
+	if (p9_gave_up(fid, err)) {
 		/* Given up on: the server may not have seen it (or may
 		 * have, before a Tclunk: an Rerror then is harmless).
 		 */
@@ -621,7 +629,7 @@ int p9_client_unlinkat(struct p9_fid *dfid, struct p9_str name, u32 flags)
 		tc.unlinkat.dfid = dfid->fid;
 		tc.unlinkat.name = name;
 		tc.unlinkat.flags = flags;
-		err = p9_rpc(dfid->clnt, &tc, &r, NULL);
+		err = p9_rpc(dfid->sess, &tc, &r, NULL);
 		if (!p9_learn_lack(dfid->clnt, P9_TUNLINKAT, err))
 			return err;
 	}
@@ -658,7 +666,7 @@ static int p9_wstat(struct p9_fid *fid, const struct p9_stat *st)
 
 	tc.wstat.fid = fid->fid;
 	tc.wstat.stat = *st;
-	return p9_rpc(fid->clnt, &tc, &r, NULL);
+	return p9_rpc(fid->sess, &tc, &r, NULL);
 }
 
 /**
@@ -693,7 +701,7 @@ int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
 		tc.renameat.oldname = oldname;
 		tc.renameat.newdfid = newdir->fid;
 		tc.renameat.newname = newname;
-		err = p9_rpc(olddir->clnt, &tc, &r, NULL);
+		err = p9_rpc(olddir->sess, &tc, &r, NULL);
 		if (!p9_learn_lack(olddir->clnt, P9_TRENAMEAT, err))
 			return err;
 	}
@@ -704,7 +712,7 @@ int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
 	tc.rename.fid = fid->fid;
 	tc.rename.dfid = newdir->fid;
 	tc.rename.name = newname;
-	return p9_rpc(olddir->clnt, &tc, &r, NULL);
+	return p9_rpc(olddir->sess, &tc, &r, NULL);
 }
 EXPORT_SYMBOL_GPL(p9_client_rename);
 
@@ -801,7 +809,7 @@ int p9_client_getattr(struct p9_fid *fid, u64 mask, struct p9_attr *attr)
 	}
 	tc.getattr.fid = fid->fid;
 	tc.getattr.mask = mask;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (!err)
 		*attr = r.attr;
 	return err;
@@ -828,7 +836,7 @@ int p9_client_setattr(struct p9_fid *fid, const struct p9_iattr *iattr)
 	if (d == P9_DOTL) {
 		tc.setattr.fid = fid->fid;
 		tc.setattr.attr = *iattr;
-		return p9_rpc(fid->clnt, &tc, &r, NULL);
+		return p9_rpc(fid->sess, &tc, &r, NULL);
 	}
 	p9_stat_untouched(&st);
 	if (v & P9_ATTR_MODE) {
@@ -874,7 +882,7 @@ int p9_client_statfs(struct p9_fid *fid, struct p9_statfs *st)
 
 	/* Before 9P2000.L the codec refuses Tstatfs: -EOPNOTSUPP. */
 	tc.statfs.fid = fid->fid;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (!err)
 		*st = r.statfs;
 	return err;
@@ -901,7 +909,7 @@ int p9_client_fsync(struct p9_fid *fid, bool datasync)
 	}
 	tc.fsync.fid = fid->fid;
 	tc.fsync.datasync = datasync;
-	return p9_rpc(fid->clnt, &tc, &r, NULL);
+	return p9_rpc(fid->sess, &tc, &r, NULL);
 }
 EXPORT_SYMBOL_GPL(p9_client_fsync);
 
@@ -970,13 +978,13 @@ ssize_t p9_client_getxattr(struct p9_fid *fid, const char *name,
 	/* Asked of the message table before a fid is spent on it. */
 	if (!p9_msg_in(P9_TXATTRWALK, clnt->dialect))
 		return -EOPNOTSUPP;
-	afid = p9_fid_new(clnt);
+	afid = p9_fid_new(fid->sess);
 	if (IS_ERR(afid))
 		return PTR_ERR(afid);
 	tc.xattrwalk.fid = fid->fid;
 	tc.xattrwalk.newfid = afid->fid;
 	tc.xattrwalk.name = p9_cstr(name);
-	err = p9_rpc(clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err) {
 		p9_fid_discard(afid);
 		return err;
@@ -1041,7 +1049,7 @@ int p9_client_setxattr(struct p9_fid *fid, const char *name,
 	tc.xattrcreate.name = p9_cstr(name);
 	tc.xattrcreate.size = size;
 	tc.xattrcreate.flags = flags;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err) {
 		p9_fid_put(afid);
 		return err;
@@ -1084,7 +1092,7 @@ int p9_client_lock(struct p9_fid *fid, const struct p9_flock *fl,
 	/* Before 9P2000.L the codec refuses Tlock: -EOPNOTSUPP. */
 	tc.lock.fid = fid->fid;
 	tc.lock.lock = *fl;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (!err)
 		*status = r.lock.status;
 	return err;
@@ -1108,7 +1116,7 @@ int p9_client_getlock(struct p9_fid *fid, struct p9_getlock *gl)
 	/* Before 9P2000.L the codec refuses Tgetlock: -EOPNOTSUPP. */
 	tc.getlock.fid = fid->fid;
 	tc.getlock.lock = *gl;
-	err = p9_rpc(fid->clnt, &tc, &r, NULL);
+	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (err)
 		return err;
 	gl->type = r.getlock.type;

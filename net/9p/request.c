@@ -130,8 +130,9 @@ static bool p9_tag_room(struct p9_client *clnt)
  * @tag_wq; the wait polls each second too, as @reqs_live drops just
  * after the tag's idr entry goes.
  */
-static int p9_tag_get(struct p9_client *clnt, struct p9_req *req, gfp_t gfp)
+static int p9_tag_get(struct p9_session *sess, struct p9_req *req, gfp_t gfp)
 {
+	struct p9_client *clnt = sess->clnt;
 	unsigned long tmo = p9_client_send_timeout(clnt);
 	unsigned long deadline = jiffies + tmo;
 	long left;
@@ -140,7 +141,8 @@ static int p9_tag_get(struct p9_client *clnt, struct p9_req *req, gfp_t gfp)
 	for (;;) {
 		idr_preload(gfp);
 		spin_lock(&clnt->lock);
-		if (clnt->dead)
+		if (clnt->dead ||
+		    (READ_ONCE(sess->dead) && !(gfp & __GFP_NOFAIL)))
 			tag = -EIO;
 		else if (req->tc.type == P9_TVERSION)
 			tag = idr_alloc(&clnt->tags, req, P9_NOTAG,
@@ -154,14 +156,15 @@ static int p9_tag_get(struct p9_client *clnt, struct p9_req *req, gfp_t gfp)
 			return tag;
 		if (!gfpflags_allow_blocking(gfp))
 			return -EAGAIN;
-		atomic_inc(&clnt->stats.tag_waits);
+		atomic_inc(&sess->stats.tag_waits);
 		atomic_inc(&clnt->tag_waiters);
 		if (gfp & __GFP_NOFAIL) {
 			left = wait_event_timeout(clnt->tag_wq,
 						  p9_tag_room(clnt), HZ);
 		} else {
 			left = wait_event_killable_timeout(clnt->tag_wq,
-							   p9_tag_room(clnt),
+							   p9_tag_room(clnt) ||
+							   READ_ONCE(sess->dead),
 							   min_t(unsigned long, HZ,
 								 deadline - jiffies));
 		}
@@ -179,9 +182,10 @@ static int p9_tag_get(struct p9_client *clnt, struct p9_req *req, gfp_t gfp)
  * buffer, and encode it.  Returns the request with the caller's and the
  * tag's references, or an ERR_PTR.
  */
-struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
+struct p9_req *p9_req_alloc(struct p9_session *sess, const struct p9_tmsg *tc,
 			    size_t tx_extra, size_t rx_max, gfp_t gfp)
 {
+	struct p9_client *clnt = sess->clnt;
 	struct p9_req *req;
 	ssize_t txlen;
 	int tag, err;
@@ -215,16 +219,19 @@ struct p9_req *p9_req_alloc(struct p9_client *clnt, const struct p9_tmsg *tc,
 	 */
 	memset(req->rx, 0, P9_HDRSZ);
 
-	tag = p9_tag_get(clnt, req, gfp);
+	tag = p9_tag_get(sess, req, gfp);
 	if (tag < 0) {
 		err = tag;
 		goto fail;
 	}
 	req->clnt = clnt;
+	req->sess = sess;
+	kref_get(&sess->ref);
 	req->tag = tag;
 	req->tc.tag = tag;
 	refcount_inc(&req->ref);
 	atomic_inc(&clnt->reqs_live);
+	atomic_inc(&sess->reqs_live);
 
 	err = p9_encode(&req->tc, clnt->dialect, req->tx, txlen, &req->tx_len);
 	if (err) {
@@ -242,20 +249,19 @@ fail:
  * out when it is handed to the transport, and its latency, bytes in and
  * error when it completes; both may run in any context.
  */
-static void p9_stats_sent(struct p9_client *clnt, struct p9_req *req,
-			  size_t out)
+static void p9_stats_sent(struct p9_req *req, size_t out)
 {
 #ifndef P9_NG_NO_STATS
+	struct p9_stats *st = &req->sess->stats;
 	struct p9_op_stats __percpu *op =
-		&clnt->stats.pcpu->op[P9_STAT_SLOT(req->tc.type)];
-	int live = atomic_read(&clnt->reqs_live);
-	int peak = atomic_read(&clnt->stats.peak);
+		&st->pcpu->op[P9_STAT_SLOT(req->tc.type)];
+	int live = atomic_read(&req->sess->reqs_live);
+	int peak = atomic_read(&st->peak);
 
 	req->start = ktime_get();
 	this_cpu_inc(op->count);
 	this_cpu_add(op->bytes_out, out);
-	while (live > peak &&
-	       !atomic_try_cmpxchg(&clnt->stats.peak, &peak, live))
+	while (live > peak && !atomic_try_cmpxchg(&st->peak, &peak, live))
 		;
 #else
 	if (trace_v9fs_ng_req_done_enabled())
@@ -271,8 +277,8 @@ static void p9_stats_done(struct p9_req *req, int status, u32 rx_len)
 			     : 0;
 #ifndef P9_NG_NO_STATS
 	unsigned int slot = P9_STAT_SLOT(req->tc.type);
-	struct p9_op_stats __percpu *op = &clnt->stats.pcpu->op[slot];
-	atomic64_t *maxp = &clnt->stats.lat_max[slot];
+	struct p9_op_stats __percpu *op = &req->sess->stats.pcpu->op[slot];
+	atomic64_t *maxp = &req->sess->stats.lat_max[slot];
 	s64 max = atomic64_read(maxp);
 
 	this_cpu_add(op->lat_ns, lat);
@@ -286,7 +292,8 @@ static void p9_stats_done(struct p9_req *req, int status, u32 rx_len)
 		;
 #endif
 	if (trace_v9fs_ng_req_done_enabled())
-		trace_v9fs_ng_req_done(clnt->id, req->tag, req->tc.type,
+		trace_v9fs_ng_req_done(clnt->id, req->sess->id, req->tag,
+				       req->tc.type,
 				       p9_tmsg_fid(&req->tc), status,
 				       !status && rx_len >= P9_HDRSZ ?
 				       req->rx[4] : 0, rx_len, lat);
@@ -348,10 +355,11 @@ int p9_req_send(struct p9_client *clnt, struct p9_req *req)
 	size_t out = req->tx_len + (req->zc_dir_in ? 0 : req->zc_len);
 	int err;
 
-	p9_stats_sent(clnt, req, out);
+	p9_stats_sent(req, out);
 	if (trace_v9fs_ng_req_submit_enabled())
-		trace_v9fs_ng_req_submit(clnt->id, req->tag, req->tc.type,
-					 p9_tmsg_fid(&req->tc), out);
+		trace_v9fs_ng_req_submit(clnt->id, req->sess->id, req->tag,
+					 req->tc.type, p9_tmsg_fid(&req->tc),
+					 out);
 
 	/* Release: whoever completes the request sees @start. */
 	atomic_set_release(&req->state, P9_REQ_SENT);
@@ -514,6 +522,10 @@ void p9_req_release_tag(struct p9_client *clnt, struct p9_req *req)
 	/* After @reqs_live dropped: that is what the waiters test. */
 	if (atomic_read(&clnt->tag_waiters))
 		wake_up(&clnt->tag_wq);
+	if (atomic_dec_and_test(&req->sess->reqs_live))
+		wake_up_all(&req->sess->wq);
+	p9_session_put(req->sess);
+	req->sess = NULL;
 	p9_req_put(req);
 }
 
@@ -581,7 +593,7 @@ static void p9_req_abandon(struct p9_client *clnt, struct p9_req *req)
 	struct p9_req *f;
 
 	tf.flush.oldtag = req->tag;
-	f = p9_req_alloc(clnt, &tf, 0,
+	f = p9_req_alloc(req->sess, &tf, 0,
 			 p9_reply_max(&tf, clnt->dialect, clnt->msize),
 			 GFP_NOFS | __GFP_NOFAIL);
 	if (IS_ERR(f)) {
@@ -618,10 +630,37 @@ static int p9_req_wait_zc(struct p9_client *clnt, struct p9_req *req,
 	return p9_req_decode(clnt, req, r);
 }
 
+/* Sleep until @req completes: > 0 once it did, 0 after @tmo jiffies (0:
+ * no limit), -ERESTARTSYS on a fatal signal, -EIO once its session was
+ * disconnected on its own (p9_session_disconnect(): umount -f of one of
+ * the mounts sharing a channel).  Nothing can end a completion wait
+ * early but a signal, so the wait looks at the session once a second.
+ */
+static long p9_req_sleep(struct p9_req *req, unsigned long tmo)
+{
+	unsigned long deadline = jiffies + tmo, step;
+	struct p9_session *sess = req->sess;
+	long left;
+
+	for (;;) {
+		if (READ_ONCE(sess->dead))
+			return -EIO;
+		step = HZ;
+		if (tmo) {
+			if (time_after_eq(jiffies, deadline))
+				return 0;
+			step = min(step, deadline - jiffies);
+		}
+		left = wait_for_completion_killable_timeout(&req->done, step);
+		if (left)
+			return left;
+	}
+}
+
 /* Wait for @req, decode its reply into @r and release its tag.  Returns
- * 0, the server's error, a transport error, -EIO for a malformed reply,
- * -EINTR on a fatal signal, or -ETIMEDOUT when the client has a request
- * timeout and no reply came within it.  A request given up on is flushed
+ * 0, the server's error, a transport error, -EIO for a malformed reply
+ * or a disconnected session, -EINTR on a fatal signal, or -ETIMEDOUT when
+ * the client has a request timeout and no reply came within it.  A request given up on is flushed
  * in the background; a zero-copy read stays for its pages first (see
  * p9_req_wait_zc()).  The caller keeps its reference either way.
  *
@@ -643,12 +682,9 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 	long left;
 	int err;
 
-	if (tmo)
-		left = wait_for_completion_killable_timeout(&req->done, tmo);
-	else
-		left = wait_for_completion_killable(&req->done) ? -EINTR : 1;
+	left = p9_req_sleep(req, tmo);
 	if (left <= 0) {
-		err = left ? -EINTR : -ETIMEDOUT;
+		err = left == -EIO ? -EIO : left ? -EINTR : -ETIMEDOUT;
 		/* Fence before the request can be seen abandoned: from then
 		 * on a reply may release the tag (and lift the fence) at any
 		 * moment.  While the request is not abandoned only this task
@@ -694,7 +730,7 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 
 /**
  * p9_rpc - send a request and wait for its reply
- * @clnt: the client
+ * @sess: the session it is for
  * @tc: the request
  * @r: where to decode the reply
  * @reqp: if not NULL and the call succeeded, receives the request (the
@@ -702,13 +738,14 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
  *
  * Return: 0 or a negative errno (see p9_req_wait()).
  */
-int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
+int p9_rpc(struct p9_session *sess, struct p9_tmsg *tc, struct p9_rmsg *r,
 	   struct p9_req **reqp)
 {
+	struct p9_client *clnt = sess->clnt;
 	struct p9_req *req;
 	int err;
 
-	req = p9_req_alloc(clnt, tc, 0,
+	req = p9_req_alloc(sess, tc, 0,
 			   p9_reply_max(tc, clnt->dialect, clnt->msize),
 			   GFP_NOFS);
 	if (IS_ERR(req))
@@ -724,7 +761,7 @@ int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
 
 /**
  * p9_rpc_newfid - p9_rpc() for a request that creates a fid on the server
- * @clnt: the client
+ * @sess: the session it is for
  * @tc: Tattach, Tauth or a Twalk whose newfid is not yet known to the
  *	server
  * @r: where to decode the reply
@@ -738,13 +775,14 @@ int p9_rpc(struct p9_client *clnt, struct p9_tmsg *tc, struct p9_rmsg *r,
  * Return: 0 or a negative errno (see p9_req_wait()).  On success @nfid
  * is the caller's; on any error it is gone (released or clunked).
  */
-int p9_rpc_newfid(struct p9_client *clnt, struct p9_tmsg *tc,
+int p9_rpc_newfid(struct p9_session *sess, struct p9_tmsg *tc,
 		  struct p9_rmsg *r, struct p9_fid *nfid)
 {
+	struct p9_client *clnt = sess->clnt;
 	struct p9_req *req;
 	int err;
 
-	req = p9_req_alloc(clnt, tc, 0,
+	req = p9_req_alloc(sess, tc, 0,
 			   p9_reply_max(tc, clnt->dialect, clnt->msize),
 			   GFP_NOFS);
 	if (IS_ERR(req)) {
@@ -788,14 +826,15 @@ static void p9_clunk_done(struct p9_req *req)
 }
 
 /* Clunk @fid (no references left) in the background, then free it. */
-void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid)
+void p9_clunk_async(struct p9_fid *fid)
 {
 	struct p9_tmsg tc = { .type = P9_TCLUNK };
+	struct p9_client *clnt = fid->clnt;
 	struct p9_req *req;
 
 	tc.clunk.fid = fid->fid;
 	trace_v9fs_ng_fid_clunk(clnt->id, fid->fid);
-	req = p9_req_alloc(clnt, &tc, 0,
+	req = p9_req_alloc(fid->sess, &tc, 0,
 			   p9_reply_max(&tc, clnt->dialect, clnt->msize),
 			   GFP_NOFS | __GFP_NOFAIL);
 	if (IS_ERR(req)) {
@@ -809,7 +848,8 @@ void p9_clunk_async(struct p9_client *clnt, struct p9_fid *fid)
 
 /* Wait until no flushed I/O is pending on @fid: -EINTR on a fatal
  * signal, -EIO if the client died, -ETIMEDOUT after the client's request
- * timeout (the flushed request's server never answered).
+ * timeout (the flushed request's server never answered); -EIO for a
+ * disconnected session too.
  */
 int p9_fid_fence_wait(struct p9_fid *fid)
 {
@@ -821,11 +861,12 @@ int p9_fid_fence_wait(struct p9_fid *fid)
 		return 0;
 	left = wait_event_killable_timeout(clnt->fence_wq,
 					   !atomic_read(&fid->fence) ||
-					   READ_ONCE(clnt->dead),
+					   READ_ONCE(clnt->dead) ||
+					   READ_ONCE(fid->sess->dead),
 					   tmo ?: MAX_SCHEDULE_TIMEOUT);
 	if (left < 0)
 		return -EINTR;
-	if (READ_ONCE(clnt->dead))
+	if (READ_ONCE(clnt->dead) || READ_ONCE(fid->sess->dead))
 		return -EIO;
 	return left ? 0 : -ETIMEDOUT;
 }

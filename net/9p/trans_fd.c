@@ -1000,9 +1000,10 @@ static void p9_fd_show_options(struct seq_file *m, struct p9_client *clnt)
 		seq_printf(m, ",rfdno=%d,wfdno=%d", s->rfd, s->wfd);
 }
 
-#define P9_FD_TRANS(_name, _create) {				\
+#define P9_FD_TRANS(_name, _create, _share) {			\
 	.name = _name,						\
 	.owner = THIS_MODULE,					\
+	.share = _share,					\
 	.maxsize = P9_FD_MAXSIZE,				\
 	.max_zc_pages = P9_FD_MAX_ZC_PAGES,			\
 	.req_priv_size = sizeof(struct p9_fd_req),		\
@@ -1014,9 +1015,10 @@ static void p9_fd_show_options(struct seq_file *m, struct p9_client *clnt)
 }
 
 static struct p9_trans_ops p9_fd_trans[] = {
-	P9_FD_TRANS("tcp", p9_fd_create_tcp),
-	P9_FD_TRANS("unix", p9_fd_create_unix),
-	P9_FD_TRANS("fd", p9_fd_create_fd),
+	P9_FD_TRANS("tcp", p9_fd_create_tcp, P9_SHARE_ASKED),
+	P9_FD_TRANS("unix", p9_fd_create_unix, P9_SHARE_ASKED),
+	/* The descriptors are the mounting process's: nothing to find. */
+	P9_FD_TRANS("fd", p9_fd_create_fd, P9_SHARE_NEVER),
 };
 
 static int __init p9_fd_init(void)

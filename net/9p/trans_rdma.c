@@ -1012,6 +1012,7 @@ static struct p9_trans_ops p9_rdma_trans = {
 	.maxsize = P9_RDMA_MAXSIZE,
 	.max_zc_pages = 0,
 	.req_priv_size = sizeof(struct p9_rdma_req),
+	.share = P9_SHARE_ASKED,
 	.create = p9_rdma_create,
 	.close = p9_rdma_close,
 	.request = p9_rdma_request,

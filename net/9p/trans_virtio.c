@@ -2,9 +2,12 @@
 /*
  * 9pnet_virtio.ko: 9P over a virtio channel (QEMU -virtfs / virtio-9p).
  *
- * One struct p9_vchan per virtio device.  A channel serves one client at
- * a time (a second mount of the same tag gets -EBUSY: tags are per
- * channel and the server keeps one session per channel).
+ * One struct p9_vchan per virtio device.  A device serves one client
+ * (9P channel) at a time: tags are per channel and the server keeps one
+ * connection per device.  Later mounts of the same tag share that
+ * client (P9_SHARE_ALWAYS: net/9p/client.c finds it); ->create() for a
+ * tag already in use, which only two first mounts at once can reach,
+ * gets -EBUSY.
  *
  * Each request is one descriptor chain: out = the T-message (+ Twrite
  * payload pages), in = the reply buffer (+ Rread/Rreaddir payload pages
@@ -419,6 +422,8 @@ static struct p9_trans_ops p9_virtio_trans = {
 	.maxsize = (P9_V_MAX_SG - 3) * PAGE_SIZE,
 	.max_zc_pages = P9_V_MAX_SG - 4,
 	.req_priv_size = sizeof(struct p9_vreq),
+	/* A tag carries one channel: its mounts share it. */
+	.share = P9_SHARE_ALWAYS,
 	.create = p9_v_create,
 	.close = p9_v_close,
 	.request = p9_v_request,

@@ -2,7 +2,12 @@
 /*
  * The 9P client core (9pnet.ko) as the file system sees it.
  *
- * One struct p9_client per mount.  The file system asks for operations in
+ * A mount opens a session (struct p9_session) on a channel (struct
+ * p9_client: one connection, its tags and fid numbers, the negotiated
+ * dialect and msize).  Mounts of one virtio tag share its channel, as do
+ * tcp, unix and rdma mounts of one server that ask for it (shareconn):
+ * each session attaches on its own and has its own fids and statistics.
+ * The file system asks for operations in
  * its own terms (open with Linux O_ flags, getattr into struct p9_attr,
  * setattr from struct p9_iattr, directory entries as struct p9_dirent);
  * the client turns them into the messages of the negotiated dialect.  The
@@ -32,13 +37,15 @@
 #include <net/9p/wire.h>
 
 struct p9_client;
+struct p9_session;
 
 /* v9fs-ng's release, in every module's modinfo (and so its srcversion) */
 #define P9_NG_VERSION	"0.1.0"
 
 /**
  * struct p9_fid - a server file handle
- * @clnt: the client it belongs to
+ * @clnt: the channel it belongs to (its number is the channel's)
+ * @sess: the session (mount) it was attached or walked for
  * @fid: the number on the wire
  * @ref: references; the last p9_fid_put() clunks
  * @open_flags: Linux O_ flags it was opened with, or -1 if not open
@@ -53,6 +60,7 @@ struct p9_client;
  */
 struct p9_fid {
 	struct p9_client *clnt;
+	struct p9_session *sess;
 	u32 fid;
 	refcount_t ref;
 	int open_flags;
@@ -73,6 +81,9 @@ struct p9_fid {
  * @req_timeout: seconds a caller waits for a reply before its request
  *	fails with -ETIMEDOUT and is flushed; 0 waits as long as it takes
  *	(mount option reqtimeout=; transport independent)
+ * @share: join an open channel to the same server and transport options
+ *	(shareconn) rather than connect again; virtio always shares
+ *	(a tag carries one channel)
  * @fd: options of the fd/tcp/unix transports
  * @rdma: options of the rdma transport
  */
@@ -84,6 +95,7 @@ struct p9_client_opts {
 	unsigned int msize;
 	enum p9_dialect dialect;
 	unsigned int req_timeout;
+	bool share;
 	struct {
 		int rfd;
 		int wfd;
@@ -99,10 +111,24 @@ struct p9_client_opts {
 	} rdma;
 };
 
-struct p9_client *p9_client_create(const char *dev_name,
+/*
+ * A mount's session: p9_session_open() joins a channel that may be shared
+ * (same transport, device or address, and transport options) or connects
+ * and negotiates a new one; p9_session_close() at umount leaves it, and
+ * the last session closes the channel.
+ */
+struct p9_session *p9_session_open(const char *dev_name,
 				   const struct p9_client_opts *opts);
-void p9_client_destroy(struct p9_client *clnt);
-/* Fail every pending and later request with -EIO (umount -f, dead link). */
+void p9_session_close(struct p9_session *sess);
+/* umount -f: the session's requests fail with -EIO (the whole channel's
+ * when no other mount shares it).
+ */
+void p9_session_disconnect(struct p9_session *sess);
+struct p9_client *p9_session_client(const struct p9_session *sess);
+unsigned int p9_session_msize(const struct p9_session *sess);
+/* Sessions open on the session's channel (1: not shared). */
+unsigned int p9_session_users(const struct p9_session *sess);
+/* Fail every pending and later request with -EIO (dead link). */
 void p9_client_disconnect(struct p9_client *clnt);
 
 unsigned int p9_client_msize(const struct p9_client *clnt);
@@ -150,10 +176,10 @@ void p9_fid_put(struct p9_fid *fid);
  * Session.  @n_uname is the numeric user for .u/.L (INVALID_UID: none).
  * Returns the root fid or an ERR_PTR.
  */
-struct p9_fid *p9_client_attach(struct p9_client *clnt, struct p9_fid *afid,
+struct p9_fid *p9_client_attach(struct p9_session *sess, struct p9_fid *afid,
 				const char *uname, kuid_t n_uname,
 				const char *aname);
-struct p9_fid *p9_client_auth(struct p9_client *clnt, const char *uname,
+struct p9_fid *p9_client_auth(struct p9_session *sess, const char *uname,
 			      kuid_t n_uname, const char *aname);
 
 /*
@@ -245,7 +271,9 @@ unsigned int p9_client_fids_live(const struct p9_client *clnt);
 unsigned int p9_client_requests_live(const struct p9_client *clnt);
 
 struct seq_file;
-/* Statistics (e.g. for /proc/self/mountstats): totals, then per type. */
-void p9_client_show_stats(struct seq_file *m, struct p9_client *clnt);
+/* Statistics (e.g. for /proc/self/mountstats): the channel, the
+ * session's totals, then its counts per type.
+ */
+void p9_session_show_stats(struct seq_file *m, struct p9_session *sess);
 
 #endif /* _NET_9P_CLIENT_H */

@@ -39,7 +39,9 @@ struct seq_file;
 
 /**
  * struct p9_req - one request in flight
- * @clnt: the client that owns the tag; valid until the tag is released
+ * @clnt: the channel that owns the tag; valid until the tag is released
+ * @sess: the session (mount) the request is for; referenced until the
+ *	tag is released
  * @tc: the request as the client built it (strings dangle after send)
  * @tag: the tag on the wire
  * @ref: references (see transport.h and net/9p/request.c)
@@ -82,6 +84,7 @@ struct seq_file;
  */
 struct p9_req {
 	struct p9_client *clnt;
+	struct p9_session *sess;
 	struct p9_tmsg tc;
 	u16 tag;
 	refcount_t ref;
@@ -147,6 +150,10 @@ static inline bool p9_req_done(const struct p9_req *req)
  * @max_zc_pages: most payload pages one request may carry zero copy;
  *	0 if the transport does not do zero copy; ->create() may lower it
  * @req_priv_size: bytes of per-request private state (&p9_req.trans)
+ * @share: whether mounts of one device or address share a connection:
+ *	P9_SHARE_ALWAYS (a device carries one channel: virtio),
+ *	P9_SHARE_ASKED (with the shareconn mount option: tcp, unix, rdma) or
+ *	P9_SHARE_NEVER (0: each mount brings its own, trans=fd)
  * @create: connect @clnt to @dev_name; may sleep; store private state
  *	with p9_client_set_trans_priv().  p9_client_msize() is 0 here; it
  *	holds the requested msize from the Tversion on and the negotiated
@@ -173,6 +180,7 @@ struct p9_trans_ops {
 	u32 maxsize;
 	unsigned int max_zc_pages;
 	size_t req_priv_size;
+	unsigned int share;
 	int (*create)(struct p9_client *clnt, const char *dev_name,
 		      const struct p9_client_opts *opts);
 	void (*close)(struct p9_client *clnt);
@@ -181,6 +189,13 @@ struct p9_trans_ops {
 	void (*disconnect)(struct p9_client *clnt);
 	void (*show_options)(struct seq_file *m, struct p9_client *clnt);
 	struct list_head list;
+};
+
+/* &p9_trans_ops.share */
+enum {
+	P9_SHARE_NEVER,
+	P9_SHARE_ASKED,
+	P9_SHARE_ALWAYS,
 };
 
 int p9_trans_register(struct p9_trans_ops *ops);

@@ -38,17 +38,19 @@ V9FS_NG_MSG(ERROR)
 #define V9FS_NG_DUMP_BYTES	32
 
 /*
- * A request handed to the transport.  @clnt is the client's number (as in
- * /sys/kernel/debug/9pnet/<clnt>), @type the T-message type (printed by
+ * A request handed to the transport.  @clnt is the channel's number
+ * (mountstats "client:"), @sess the session's, i.e. the mount's (as in
+ * /sys/kernel/debug/9pnet/<sess>), @type the T-message type (printed by
  * name: Twalk), @fid the first fid the request names (P9_NOFID, printed
  * as 4294967295, for Tversion and Tflush), @size the bytes sent including
  * a zero-copy payload.
  */
 TRACE_EVENT(v9fs_ng_req_submit,
-	TP_PROTO(int clnt, u16 tag, u8 type, u32 fid, size_t size),
-	TP_ARGS(clnt, tag, type, fid, size),
+	TP_PROTO(int clnt, int sess, u16 tag, u8 type, u32 fid, size_t size),
+	TP_ARGS(clnt, sess, tag, type, fid, size),
 	TP_STRUCT__entry(
 		__field(int, clnt)
+		__field(int, sess)
 		__field(u16, tag)
 		__field(u8, type)
 		__field(u32, fid)
@@ -56,13 +58,14 @@ TRACE_EVENT(v9fs_ng_req_submit,
 	),
 	TP_fast_assign(
 		__entry->clnt = clnt;
+		__entry->sess = sess;
 		__entry->tag = tag;
 		__entry->type = type;
 		__entry->fid = fid;
 		__entry->size = size;
 	),
-	TP_printk("client %d tag %u type %s fid %u size %zu", __entry->clnt,
-		  __entry->tag, v9fs_ng_show_type(__entry->type), __entry->fid,
+	TP_printk("client %d session %d tag %u type %s fid %u size %zu",
+		  __entry->clnt, __entry->sess, __entry->tag, v9fs_ng_show_type(__entry->type), __entry->fid,
 		  __entry->size)
 );
 
@@ -71,14 +74,15 @@ TRACE_EVENT(v9fs_ng_req_submit,
  * cancellation's) negative errno; @rtype the reply's message type
  * ("none" if none arrived; Rlerror or Rerror for an error); @size the bytes received
  * including a zero-copy payload; @latency_ns the time from submit to
- * completion in nanoseconds.
+ * completion in nanoseconds; @clnt and @sess as for v9fs_ng_req_submit.
  */
 TRACE_EVENT(v9fs_ng_req_done,
-	TP_PROTO(int clnt, u16 tag, u8 type, u32 fid, int status, u8 rtype,
-		 u32 size, s64 latency_ns),
-	TP_ARGS(clnt, tag, type, fid, status, rtype, size, latency_ns),
+	TP_PROTO(int clnt, int sess, u16 tag, u8 type, u32 fid, int status,
+		 u8 rtype, u32 size, s64 latency_ns),
+	TP_ARGS(clnt, sess, tag, type, fid, status, rtype, size, latency_ns),
 	TP_STRUCT__entry(
 		__field(int, clnt)
+		__field(int, sess)
 		__field(u16, tag)
 		__field(u8, type)
 		__field(u8, rtype)
@@ -89,6 +93,7 @@ TRACE_EVENT(v9fs_ng_req_done,
 	),
 	TP_fast_assign(
 		__entry->clnt = clnt;
+		__entry->sess = sess;
 		__entry->tag = tag;
 		__entry->type = type;
 		__entry->rtype = rtype;
@@ -97,8 +102,9 @@ TRACE_EVENT(v9fs_ng_req_done,
 		__entry->size = size;
 		__entry->latency_ns = latency_ns;
 	),
-	TP_printk("client %d tag %u type %s fid %u status %d rtype %s size %u latency_ns %lld",
-		  __entry->clnt, __entry->tag, v9fs_ng_show_type(__entry->type),
+	TP_printk("client %d session %d tag %u type %s fid %u status %d rtype %s size %u latency_ns %lld",
+		  __entry->clnt, __entry->sess, __entry->tag,
+		  v9fs_ng_show_type(__entry->type),
 		  __entry->fid, __entry->status,
 		  v9fs_ng_show_type(__entry->rtype), __entry->size,
 		  __entry->latency_ns)

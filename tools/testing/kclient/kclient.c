@@ -46,6 +46,7 @@ MODULE_PARM_DESC(nostat, "skip Tstat-based checks (9P2000.u)");
 
 #define DATA_PAGES	256	/* 1 MiB: zero copy, several in flight */
 
+static struct p9_session *sess;
 static struct p9_client *clnt;
 static struct p9_fid *root;
 static char fname[32];
@@ -351,12 +352,13 @@ static int run(void)
 	int err;
 	ssize_t n;
 
-	clnt = p9_client_create(tag, &o);
-	if (failed(!IS_ERR(clnt), "create: %ld", PTR_ERR(clnt)))
+	sess = p9_session_open(tag, &o);
+	if (failed(!IS_ERR(sess), "open: %ld", PTR_ERR(sess)))
 		return -EIO;
+	clnt = p9_session_client(sess);
 	pr_info("msize %u dialect %d\n", p9_client_msize(clnt),
 		p9_client_dialect(clnt));
-	root = p9_client_attach(clnt, NULL, "root", GLOBAL_ROOT_UID, "");
+	root = p9_client_attach(sess, NULL, "root", GLOBAL_ROOT_UID, "");
 	if (failed(!IS_ERR(root), "attach: %ld", PTR_ERR(root)))
 		return -EIO;
 
@@ -547,7 +549,7 @@ static int __init kclient_init(void)
 	}
 	if (!IS_ERR_OR_NULL(root))
 		p9_fid_put(root);
-	if (!IS_ERR_OR_NULL(clnt)) {
+	if (!IS_ERR_OR_NULL(sess)) {
 		/* Clunks are asynchronous: give them a moment. */
 		for (i = 0; i < 500 && (p9_client_fids_live(clnt) ||
 					p9_client_requests_live(clnt)); i++)
@@ -559,7 +561,7 @@ static int __init kclient_init(void)
 			       p9_client_requests_live(clnt));
 			err = -EIO;
 		}
-		p9_client_destroy(clnt);
+		p9_session_close(sess);
 	}
 	if (err) {
 		pr_err("FAIL tag=%s dialect=%d\n", tag, dialect);
@@ -580,7 +582,7 @@ static void __exit kclient_exit(void)
 		if (!IS_ERR_OR_NULL(hold_t[i]))
 			kthread_stop(hold_t[i]);
 	p9_fid_put(root);
-	p9_client_destroy(clnt);
+	p9_session_close(sess);
 	pr_info("RELEASED tag=%s\n", tag);
 }
 

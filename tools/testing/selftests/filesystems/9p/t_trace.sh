@@ -49,15 +49,16 @@ check "a Tunlinkat (or Tremove) was traced" \
 check "fids were created" test "$(count 'v9fs_ng_fid_create:')" -ge 1
 check "fids were clunked" test "$(count 'v9fs_ng_fid_clunk:')" -ge 1
 
-# The fields: submit "client C tag T type Y fid F size S", done "client C
-# tag T type Y fid F status E rtype R size S latency_ns L".
+# The fields: submit "client C session M tag T type Y fid F size S", done
+# "client C session M tag T type Y fid F status E rtype R size S
+# latency_ns L" (C the channel, M the mount's session on it).
 N='[0-9]+'
 TN='T[a-z]+'
 RN='(R[a-z]+|none)'
-check_eq "every submit line has tag, type, fid and size" \
-	"$(grep -cE "v9fs_ng_req_submit: client $N tag $N type $TN fid $N size $N\$" <<<"$trace" || true)" "$submits"
-check_eq "every done line has fid, status, rtype, size and latency" \
-	"$(grep -cE "v9fs_ng_req_done: client $N tag $N type $TN fid $N status -?$N rtype $RN size $N latency_ns $N\$" <<<"$trace" || true)" "$dones"
+check_eq "every submit line has session, tag, type, fid and size" \
+	"$(grep -cE "v9fs_ng_req_submit: client $N session $N tag $N type $TN fid $N size $N\$" <<<"$trace" || true)" "$submits"
+check_eq "every done line has session, fid, status, rtype, size and latency" \
+	"$(grep -cE "v9fs_ng_req_done: client $N session $N tag $N type $TN fid $N status -?$N rtype $RN size $N latency_ns $N\$" <<<"$trace" || true)" "$dones"
 # Pair each done with the submit before it of the same client and tag: same
 # type and fid; a reply (status 0) has rtype Rfoo for type Tfoo, or Rlerror
 # / Rerror, and a latency above 0.
