@@ -670,6 +670,71 @@ lacking_server() {
 }
 [ "$CLIENT" = ng ] && lacking_server
 
+# shareconn: tcp mounts of one server that both ask share one connection
+# (one channel, a session each: mountstats' "client:" is the same,
+# "sessions: 2"), each with its own options and fids; one umount leaves
+# the other working; the last closes the connection, with no fid left on
+# the server (p9srv --stats: one line per connection that ended).  Mounts
+# without the option each connect.
+conn_lines() {
+	local want=$1 i
+
+	for i in $(seq $((50 * SLOW))); do
+		[ "$(grep -c . $W/connstats 2>/dev/null)" -ge "$want" ] && break
+		sleep 0.2
+	done
+	grep -c . $W/connstats 2>/dev/null || echo 0
+}
+shared_conn() {
+	local name="shareconn: two tcp mounts of one server share one connection"
+	local verdict=ok o="trans=tcp,port=5643,version=9p2000.L" c1 c2 st
+	local m2=$MNT-2
+
+	want "$name" || return
+	rm -f $W/connstats
+	srv_start --tcp 127.0.0.1:5643 --stats $W/connstats || { notok "$name: server"; return; }
+	reset_export
+	mkdir -p $m2
+	if ! mount -t 9p -o $o,shareconn,cache=none 127.0.0.1 $MNT ||
+	   ! mount -t 9p -o $o,shareconn,cache=loose,uname=other 127.0.0.1 $m2; then
+		notok "$name: mount"
+		umnt_at $MNT
+		srv_stop
+		return
+	fi
+	c1=$(mstat_count client)
+	c2=$(MNT=$m2 mstat_count client)
+	[ -n "$c1" ] && [ "$c1" = "$c2" ] || verdict="$verdict; clients $c1 and $c2"
+	[ "$(mstat_count sessions)" = 2 ] || verdict="$verdict; sessions: $(mstat_count sessions)"
+	grep " $m2 9p " /proc/mounts | grep -q "cache=loose.*shareconn" ||
+		verdict="$verdict; /proc/mounts: $(grep " $m2 9p " /proc/mounts)"
+	echo shared >$MNT/sc
+	[ "$(cat $m2/sc)" = shared ] || verdict="$verdict; the second mount read '$(cat $m2/sc)'"
+	umnt || verdict="$verdict; umount 1 failed"
+	[ "$(cat $m2/sc 2>&1)" = shared ] && echo more >>$m2/sc ||
+		verdict="$verdict; the second mount after the first left: $(cat $m2/sc 2>&1)"
+	[ "$(conn_lines 0)" = 0 ] || verdict="$verdict; a connection ended with a mount still on it"
+	umnt_at $m2 || verdict="$verdict; umount 2 failed"
+	[ "$(conn_lines 1)" = 1 ] || verdict="$verdict; $(conn_lines 1) connections ended, want 1"
+	st=$(cat $W/connstats 2>/dev/null)
+	[ "$st" = "fids 0 inuse 0" ] || verdict="$verdict; server: '$st'"
+	[ "$(cat "$EXP/sc")" = "$(printf 'shared\nmore')" ] || verdict="$verdict; server's file: $(cat "$EXP/sc" | tr '\n' ' ')"
+	# without the option: a connection each
+	if mount -t 9p -o $o 127.0.0.1 $MNT && mount -t 9p -o $o 127.0.0.1 $m2; then
+		c1=$(mstat_count client)
+		c2=$(MNT=$m2 mstat_count client)
+		[ -n "$c1" ] && [ "$c1" != "$c2" ] || verdict="$verdict; without shareconn: clients $c1 and $c2"
+		[ "$(mstat_count sessions)" = 1 ] || verdict="$verdict; without shareconn: sessions: $(mstat_count sessions)"
+	else
+		verdict="$verdict; mounts without shareconn failed"
+	fi
+	umnt; umnt_at $m2
+	[ "$(conn_lines 3)" = 3 ] || verdict="$verdict; $(conn_lines 3) connections ended in all, want 3"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+[ "$CLIENT" = ng ] && shared_conn
+
 # Rerror storms: operations fail with random errors, nothing hangs. 150
 # commands: a debug guest took 69 s and 124 s (killed at FAIL_TIMEOUT's
 # 120) in two runs beside two other guests, 226 s beside three; the

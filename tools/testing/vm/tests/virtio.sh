@@ -27,6 +27,18 @@
 #                  back byte for byte, at msize 512000 and at the maximum;
 #                  its content repeats a pseudo-random pattern of 1 MiB +
 #                  4093 bytes, so no two 1 MiB blocks of the file are alike
+#   shared         TAG mounted three times at once (cache=none, loose and
+#                  mmap; other unames; the third with a lower msize):
+#                  one channel (mountstats: same client, own session,
+#                  "sessions: 3"), each its own options; close-to-open
+#                  coherence between the cache=none and the loose mount;
+#                  each mount's requests in its own statistics and in
+#                  trace events with its session; 8 rw64 threads on each
+#                  of the three at once, every byte checked through the
+#                  others and on the host; umount -f of one leaves the
+#                  others working; all six umount orders, the others
+#                  working after each umount, no session left after the
+#                  last (debugfs)
 #   ring full      9pnet_virtio's test_ring_full hook keeps new requests
 #                  waiting for ring room: with reqtimeout=2 a stat fails
 #                  with ETIMEDOUT within 2..5 s, without it SIGKILL ends
@@ -38,15 +50,17 @@
 #                  EIO within RM_BOUND seconds, umount works, the tag
 #                  comes back
 #   removal        RMTAG's PCI device removed (sysfs) under 8 busy
-#                  threads: each fails with EIO within RM_BOUND seconds;
-#                  later operations (stat, readdir, open, create, mkdir,
-#                  read/write on fds opened before) fail with EIO; umount
-#                  works
+#                  threads, with two more mounts of RMTAG (loose, mmap)
+#                  on its channel: each thread fails with EIO within
+#                  RM_BOUND seconds; later operations (stat, readdir,
+#                  open, create, mkdir, read/write on fds opened before)
+#                  fail with EIO, on the other two mounts too; every
+#                  umount works
 #   unload         9p, 9pnet_virtio and 9pnet unload
 #
 # VIRTIO_BIG_MIB: size of the big file in MiB (1024, as make check runs it).
-# VIRTIO_ONLY=REGEX: run only the groups it matches (msize, ringfull,
-# unbind, removal; tags, missing tag and unload always run).
+# VIRTIO_ONLY=REGEX: run only the groups it matches (msize, shared,
+# ringfull, unbind, removal; tags, missing tag and unload always run).
 
 set -u
 TAG=${1:-vt}
@@ -61,7 +75,7 @@ PY=$W/t.py
 PYTHON=(python3 -I -S)	# no site: starts faster under TCG
 EIO_MSG="Input/output error"
 ONLY=${VIRTIO_ONLY:-}	# a regex: run only the groups it matches (tests)
-NTESTS=13		# results of a full run
+NTESTS=19		# results of a full run
 n=0 nfail=0
 
 T0=$SECONDS
@@ -86,7 +100,8 @@ def now():
     return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 def content(i):
-    r = random.Random(0x9E3779B1 * (i + 1))
+    # BASE (rw64's fourth argument) makes other runs' files differ
+    r = random.Random(0x9E3779B1 * (i + BASE + 1))
     size = r.randrange(32 << 10, 1 << 20) + r.randrange(4096)
     return r.randbytes(size)
 
@@ -347,7 +362,9 @@ def mount_errno(src, target, opts):
 
 m = sys.argv[1]
 a = sys.argv[2:]
+BASE = 0
 if m == "rw64":
+    BASE = int(a[3]) if len(a) > 3 else 0
     good = rw64(a[0], int(a[1]), a[2])
 elif m == "big":
     good = big(a[0], int(a[1]))
@@ -490,6 +507,165 @@ if want msize; then
 		notok "big: $BIG_MIB MiB at msize max" "not run"
 	fi
 	timeout $OP_TIMEOUT umount "$MNT" || diag "umount failed"
+fi
+
+# ---- one tag, three mounts: one channel -----------------------------------------
+# mstat MNT FIELD: a field of MNT's /proc/self/mountstats entry
+mstat() {
+	awk -v m="$1" -v f="$2:" '$1 == "device" { on = ($5 == m) } on && $1 == f { print $2; exit }' /proc/self/mountstats
+}
+SH=("$W/s1" "$W/s2" "$W/s3")
+SHOPT=("cache=none,uname=root" "cache=loose,uname=shared2" "cache=mmap,uname=shared3,msize=65536")
+# shared_mount K...: mount TAG at SH[K] with SHOPT[K] for each K
+shared_mount() {
+	local k
+	for k in "$@"; do
+		mkdir -p "${SH[k]}"
+		timeout $OP_TIMEOUT mount -t 9p -o "trans=virtio,version=9p2000.L,${SHOPT[k]}" "$TAG" "${SH[k]}" ||
+			{ echo "mount ${SHOPT[k]} failed"; return 1; }
+	done
+}
+# shared_works K...: each mount SH[K] reads and writes (prints what failed)
+shared_works() {
+	local k
+	for k in "$@"; do
+		timeout $OP_TIMEOUT bash -c "echo w$k >'${SH[k]}/alive$k' && [[ \$(cat '${SH[k]}/alive$k') == w$k ]] && rm '${SH[k]}/alive$k' && ls '${SH[k]}' >/dev/null" 2>/dev/null ||
+			echo "mount $((k + 1)) (${SHOPT[k]%%,*}) no longer works"
+	done
+}
+sessions_left() { ls -d $DBG/*/ 2>/dev/null | wc -l; }
+tgetattrs() { awk -v m="$1" '$1 == "device" { on = ($5 == m) } on && $1 == "Tgetattr:" { print $2 }' /proc/self/mountstats | grep . || echo 0; }
+if want shared; then
+	why=
+	out=$(shared_mount 0 1 2) || why+="$out; "
+	if [[ -z $why ]]; then
+		c=() ss=()
+		for k in 0 1 2; do
+			c+=("$(mstat "${SH[k]}" client)")
+			ss+=("$(mstat "${SH[k]}" session)")
+			[[ $(mstat "${SH[k]}" sessions) == 3 ]] || why+="mount $((k + 1)): sessions: $(mstat "${SH[k]}" sessions), want 3; "
+		done
+		[[ -n ${c[0]} && ${c[0]} == "${c[1]}" && ${c[1]} == "${c[2]}" ]] || why+="clients ${c[*]}: not one channel; "
+		[[ $(printf '%s\n' "${ss[@]}" | sort -u | grep -c .) == 3 ]] || why+="sessions ${ss[*]}: not three; "
+		o=$(awk -v m="${SH[1]}" '$2 == m { print $4 }' /proc/mounts)
+		[[ $o == *cache=loose* && $o == *uname=shared2* ]] || why+="mount 2 shows '$o'; "
+		[[ $(proc_msize "${SH[2]}") == 65536 ]] || why+="mount 3 msize=$(proc_msize "${SH[2]}"), want 65536; "
+		[[ $(mstat "${SH[2]}" msize) == 65536 ]] || why+="mount 3's mountstats msize $(mstat "${SH[2]}" msize); "
+		pm=$(proc_msize "${SH[0]}")
+		[[ $pm -gt 65536 ]] || why+="mount 1 msize=$pm; "
+		tw=$(max_twrite "${SH[2]}/msize-probe")
+		[[ $tw =~ ^[0-9]+$ ]] && ((tw <= 65536 && tw > 65536 - 8192)) || why+="mount 3's largest Twrite $tw bytes for msize 65536; "
+	fi
+	check "shared: one tag mounted three times, one channel, each its own options" "$why" "client ${c[0]:-?}, sessions ${ss[*]:-?}"
+
+	why=
+	if [[ -z $out ]]; then
+		# close-to-open between the cache=none and the loose mount
+		echo one >"${SH[0]}/cto"
+		[[ $(cat "${SH[1]}/cto") == one ]] || why+="loose read '$(cat "${SH[1]}/cto")' after the none mount wrote one; "
+		echo two-longer >"${SH[1]}/cto"
+		[[ $(cat "${SH[0]}/cto") == two-longer ]] || why+="none read '$(cat "${SH[0]}/cto")' after the loose mount wrote and closed; "
+		echo three >"${SH[0]}/cto"
+		[[ $(cat "${SH[1]}/cto") == three ]] || why+="loose read '$(cat "${SH[1]}/cto")' after the none mount wrote three; "
+		mkdir "${SH[1]}/dir" && echo x >"${SH[1]}/dir/f"
+		[[ $(cat "${SH[0]}/dir/f" 2>&1) == x ]] || why+="a file made through the loose mount: '$(cat "${SH[0]}/dir/f" 2>&1)' through the none mount; "
+		rm -r "${SH[0]}/dir" "${SH[0]}/cto"
+		cat "${SH[1]}/cto" >/dev/null 2>&1 && why+="removed through the none mount, the loose mount still opens it; "
+	else
+		why="not mounted"
+	fi
+	check "shared: close-to-open coherence between the cache=none and the loose mount" "$why"
+
+	why=
+	if [[ -z $out ]]; then
+		# each mount's requests in its statistics and traces: 20 stats
+		# on the cache=none mount (each asks the server)
+		r1=$(mstat "${SH[0]}" requests) r3=$(mstat "${SH[2]}" requests)
+		g1=$(tgetattrs "${SH[0]}")
+		echo 0 >$TRACE/tracing_on
+		: >$TRACE/trace
+		echo 1 >$EV/enable
+		echo 1 >$TRACE/tracing_on
+		for i in $(seq 20); do stat "${SH[0]}/." >/dev/null; done
+		echo 0 >$TRACE/tracing_on
+		echo 0 >$EV/enable
+		d1=$(( $(mstat "${SH[0]}" requests) - r1 ))
+		d3=$(( $(mstat "${SH[2]}" requests) - r3 ))
+		g1=$(( $(tgetattrs "${SH[0]}") - g1 ))
+		((d3 == 0)) || why+="mount 3 counted $d3 of mount 1's requests; "
+		((g1 >= 20)) || why+="mount 1 counted $g1 Tgetattr for 20 stats; "
+		n1=$(grep -c "v9fs_ng_req_submit: client ${c[0]} session ${ss[0]} tag .* type Tgetattr " $TRACE/trace)
+		nx=$(grep "v9fs_ng_req_submit:" $TRACE/trace | grep -vc " session ${ss[0]} ")
+		((n1 >= 20)) || why+="$n1 Tgetattr trace events name session ${ss[0]}; "
+		((nx == 0)) || why+="$nx trace events name another session; "
+	else
+		why="not mounted"
+	fi
+	check "shared: each mount's requests in its own statistics and trace events" "$why" "mount 1: ${d1:-?} requests, ${g1:-?} Tgetattr, ${n1:-0} events"
+
+	why=
+	if [[ -z $out ]]; then
+		pids=()
+		for k in 0 1 2; do
+			mkdir -p "${SH[k]}/rw$k"
+			hd=-
+			[[ -n $HOSTDIR ]] && hd=$HOSTDIR/rw$k
+			timeout 900 "${PYTHON[@]}" "$PY" rw64 "${SH[k]}/rw$k" 8 "$hd" $((100 * (k + 1))) >"$W/rw$k.log" 2>&1 &
+			pids+=($!)
+		done
+		for k in 0 1 2; do
+			wait "${pids[k]}" || why+="rw64 on mount $((k + 1)): $(grep -v '^#' "$W/rw$k.log" | head -n 3 | tr '\n' ' '); "
+			grep '^#' "$W/rw$k.log"
+		done
+		# every file again through each of the other mounts
+		for k in 0 1 2; do
+			for j in 0 1 2; do
+				((j == k)) && continue
+				for f in "${SH[k]}/rw$k"/f??; do
+					cmp -s "$f" "${SH[j]}/rw$k/${f##*/}" || why+="rw$k/${f##*/} differs through mount $((j + 1)); "
+				done
+			done
+		done
+		rm -rf "${SH[0]}"/rw?
+	else
+		why="not mounted"
+	fi
+	check "shared: 8 rw64 threads on each of the three mounts at once, every byte checked" "$why"
+
+	why=
+	if [[ -z $out ]]; then
+		timeout $OP_TIMEOUT umount -f "${SH[0]}" 2>/dev/null
+		if mountpoint -q "${SH[0]}"; then
+			msg=$(timeout $OP_TIMEOUT ls "${SH[0]}" 2>&1) && why+="ls after umount -f succeeded; "
+			[[ $msg == *"$EIO_MSG"* ]] || why+="ls after umount -f said '$msg'; "
+			timeout $OP_TIMEOUT umount "${SH[0]}" || why+="umount after umount -f failed; "
+		fi
+		why+=$(shared_works 1 2)
+		mountpoint -q "${SH[0]}" && why+="mount 1 still mounted; "
+		for k in 1 2; do
+			[[ $(mstat "${SH[k]}" sessions) == 2 ]] || why+="mount $((k + 1)): sessions $(mstat "${SH[k]}" sessions) after one left; "
+		done
+		for k in 1 2; do timeout $OP_TIMEOUT umount "${SH[k]}" || why+="umount $((k + 1)) failed; "; done
+	else
+		why="not mounted"
+	fi
+	check "shared: umount -f of one mount leaves the others working" "$why"
+
+	why=
+	for order in "0 1 2" "0 2 1" "1 0 2" "1 2 0" "2 0 1" "2 1 0"; do
+		out=$(shared_mount 0 1 2) || { why+="$order: $out; "; break; }
+		left=(0 1 2)
+		for k in $order; do
+			timeout $OP_TIMEOUT umount "${SH[k]}" || why+="$order: umount $((k + 1)) failed; "
+			left=("${left[@]/$k/}")
+			# shellcheck disable=SC2068
+			out=$(shared_works ${left[@]})
+			[[ -n $out ]] && why+="$order, after umount $((k + 1)): $out; "
+		done
+		nleft=$(sessions_left)
+		[[ $nleft == 0 ]] || why+="$order: $nleft sessions left in debugfs after the last umount; "
+	done
+	check "shared: all six umount orders, the others working after each" "$why"
 fi
 
 # ---- a ring that stays full ------------------------------------------------------
@@ -647,7 +823,11 @@ if want removal; then
 		notok "removal: busy threads fail with EIO" "mount $RMTAG failed"
 		notok "removal: later operations fail with EIO, umount works" "not run"
 	else
-		diag "removing $dev (tag $RMTAG)"
+		# two more mounts on the same channel: removal fails them too
+		mkdir -p "$RM-2" "$RM-3"
+		timeout $OP_TIMEOUT mount -t 9p -o trans=virtio,cache=loose "$RMTAG" "$RM-2" || why+="second mount of $RMTAG failed; "
+		timeout $OP_TIMEOUT mount -t 9p -o trans=virtio,cache=mmap "$RMTAG" "$RM-3" || why+="third mount of $RMTAG failed; "
+		diag "removing $dev (tag $RMTAG, mounted 3 times)"
 		dd if=/dev/zero of="$RM/big" bs=4M count=16 status=none
 		echo hello >"$RM/small"
 		exec 7<"$RM/big" 8>>"$RM/small"
@@ -705,6 +885,13 @@ if want removal; then
 		[[ $msg == *"$EIO_MSG"* ]] || why+="ls said '$msg'; "
 		timeout $OP_TIMEOUT umount "$RM" || why+="umount failed; "
 		mountpoint -q "$RM" && why+="still mounted; "
+		for m in "$RM-2" "$RM-3"; do
+			# (mountpoint(1) stats it: EIO)
+			grep -q " $m 9p " /proc/mounts || { why+="${m##*/} not mounted; "; continue; }
+			msg2=$(timeout $OP_TIMEOUT ls "$m" 2>&1) && why+="ls on ${m##*/} succeeded; "
+			[[ $msg2 == *"$EIO_MSG"* ]] || why+="ls on ${m##*/} said '$msg2'; "
+			timeout $OP_TIMEOUT umount "$m" || why+="umount of ${m##*/} failed; "
+		done
 		check "removal: later operations fail with EIO, umount works" "$why" "ls: $msg"
 	fi
 fi
