@@ -11,6 +11,8 @@
 #include <linux/debugfs.h>
 #include <linux/mutex.h>
 #include <linux/sched/mm.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include "internal.h"
 
 #define CREATE_TRACE_POINTS
@@ -103,6 +105,52 @@ void p9_trans_unregister(struct p9_trans_ops *ops)
 	mutex_unlock(&p9_trans_mutex);
 }
 EXPORT_SYMBOL_GPL(p9_trans_unregister);
+
+/* Reserved source ports tried for privport, from the top down. */
+#define P9_PRIVPORT_HI	1023
+#define P9_PRIVPORT_LO	512
+
+/**
+ * p9_bind_privport - bind a transport's endpoint to a reserved port
+ * @family: AF_INET or AF_INET6
+ * @bind: binds the endpoint to the wildcard address and port it is given
+ *	(kernel_bind(), rdma_bind_addr()...); returns 0 or a negative errno
+ * @ctx: passed to @bind
+ *
+ * For the privport mount option of tcp and rdma: servers that trust only
+ * root's connections check that the peer's port is below 1024.  Ports are
+ * tried from 1023 down to 512 while @bind says -EADDRINUSE.
+ *
+ * Return: 0, -EADDRINUSE if every port is taken, or @bind's error.
+ */
+int p9_bind_privport(int family,
+		     int (*bind)(void *ctx, struct sockaddr *sa, int len),
+		     void *ctx)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	int port, err = -EADDRINUSE;
+
+	for (port = P9_PRIVPORT_HI; port >= P9_PRIVPORT_LO; port--) {
+		memset(&ss, 0, sizeof(ss));
+		if (family == AF_INET) {
+			sin->sin_family = AF_INET;
+			sin->sin_addr.s_addr = htonl(INADDR_ANY);
+			sin->sin_port = htons(port);
+			err = bind(ctx, (struct sockaddr *)sin, sizeof(*sin));
+		} else {
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_addr = in6addr_any;
+			sin6->sin6_port = htons(port);
+			err = bind(ctx, (struct sockaddr *)sin6, sizeof(*sin6));
+		}
+		if (err != -EADDRINUSE)
+			break;
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(p9_bind_privport);
 
 static struct p9_trans_ops *p9_trans_find(const char *name)
 {

@@ -70,9 +70,6 @@
 #define P9_FD_MAXSIZE		(SZ_1M + PAGE_SIZE)
 #define P9_FD_MAX_ZC_PAGES	(SZ_1M / PAGE_SIZE + 1)
 #define P9_FD_DEFAULT_PORT	564
-/* Reserved source ports tried for privport, from the top down. */
-#define P9_FD_PRIVPORT_HI	1023
-#define P9_FD_PRIVPORT_LO	512
 #define P9_FD_HASH_BITS		6
 /* Pages moved by one socket call (a bio_vec array on the stack). */
 #define P9_FD_BVECS		16
@@ -841,34 +838,9 @@ static int p9_fd_create_fd(struct p9_client *clnt, const char *dev_name,
 		.rfd = opts->fd.rfd, .wfd = opts->fd.wfd });
 }
 
-/* Bind @sock to a free reserved port, trying from the top down. */
-static int p9_fd_bind_privport(struct socket *sock, int family)
+static int p9_fd_bind(void *ctx, struct sockaddr *sa, int len)
 {
-	struct sockaddr_storage ss = {};
-	int port, err = -EADDRINUSE;
-
-	for (port = P9_FD_PRIVPORT_HI; port >= P9_FD_PRIVPORT_LO; port--) {
-		if (family == AF_INET) {
-			struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-			sin->sin_family = AF_INET;
-			sin->sin_addr.s_addr = htonl(INADDR_ANY);
-			sin->sin_port = htons(port);
-			err = kernel_bind(sock, (struct sockaddr *)sin,
-					  sizeof(*sin));
-		} else {
-			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-			sin6->sin6_family = AF_INET6;
-			sin6->sin6_addr = in6addr_any;
-			sin6->sin6_port = htons(port);
-			err = kernel_bind(sock, (struct sockaddr *)sin6,
-					  sizeof(*sin6));
-		}
-		if (err != -EADDRINUSE)
-			break;
-	}
-	return err;
+	return kernel_bind(ctx, sa, len);
 }
 
 /* Arm the tcp_timeout policy on a TCP socket (before connect, so that it
@@ -910,7 +882,7 @@ static int p9_fd_connect(struct p9_client *clnt, struct sockaddr *addr,
 	if (family != AF_UNIX)
 		p9_fd_set_timeout(sock->sk, READ_ONCE(tcp_timeout));
 	if (shown->privport) {
-		err = p9_fd_bind_privport(sock, family);
+		err = p9_bind_privport(family, p9_fd_bind, sock);
 		if (err) {
 			pr_err("no free reserved port: %d\n", err);
 			sock_release(sock);

@@ -59,9 +59,6 @@
 #define P9_RDMA_TIMEOUT_MS	30000
 #define P9_RDMA_MAXSIZE		(512 * 1024)
 #define P9_RDMA_DEFAULT_MSIZE	(512 * 1024)
-/* Reserved source ports tried with -o privport. */
-#define P9_RDMA_PRIVPORT_HI	1023
-#define P9_RDMA_PRIVPORT_LO	512
 
 /**
  * struct p9_rdma_rbuf - one receive buffer of the pool
@@ -746,30 +743,9 @@ static int p9_rdma_parse_addr(const char *name, u16 port,
 	return -EINVAL;
 }
 
-/* Bind @rd->id to a reserved port of the wildcard address. */
-static int p9_rdma_bind_privport(struct p9_rdma *rd, int family)
+static int p9_rdma_bind(void *ctx, struct sockaddr *sa, int len)
 {
-	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	int port, err = -EADDRINUSE;
-
-	for (port = P9_RDMA_PRIVPORT_HI; port >= P9_RDMA_PRIVPORT_LO; port--) {
-		memset(&ss, 0, sizeof(ss));
-		if (family == AF_INET) {
-			sin->sin_family = AF_INET;
-			sin->sin_port = htons(port);
-		} else {
-			sin6->sin6_family = AF_INET6;
-			sin6->sin6_port = htons(port);
-		}
-		err = rdma_bind_addr(rd->id, (struct sockaddr *)&ss);
-		if (err != -EADDRINUSE)
-			break;
-	}
-	if (err)
-		pr_err("%s: cannot bind a reserved port: %d\n", rd->peer, err);
-	return err;
+	return rdma_bind_addr(ctx, sa);
 }
 
 /* PD, CQ, QP and the posted receive pool on the resolved device. */
@@ -837,9 +813,12 @@ static int p9_rdma_connect(struct p9_rdma *rd, struct sockaddr *dst,
 	int err;
 
 	if (privport) {
-		err = p9_rdma_bind_privport(rd, dst->sa_family);
-		if (err)
+		err = p9_bind_privport(dst->sa_family, p9_rdma_bind, rd->id);
+		if (err) {
+			pr_err("%s: cannot bind a reserved port: %d\n",
+			       rd->peer, err);
 			return err;
+		}
 	}
 	err = rdma_resolve_addr(rd->id, NULL, dst, tmo);
 	if (err) {

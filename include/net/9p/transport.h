@@ -198,6 +198,11 @@ enum {
 	P9_SHARE_ALWAYS,
 };
 
+struct sockaddr;
+int p9_bind_privport(int family,
+		     int (*bind)(void *ctx, struct sockaddr *sa, int len),
+		     void *ctx);
+
 int p9_trans_register(struct p9_trans_ops *ops);
 void p9_trans_unregister(struct p9_trans_ops *ops);
 
