@@ -14,6 +14,10 @@
 # exits nonzero if any test failed.
 #
 # Options: --quick (fewer dialect combinations), --no-diod,
+#          --no-faults (leave out the fault part: p9srv.py's fault
+#            modes, request timeouts, dead and silent servers),
+#          --versions V,... (the dialects of p9srv.py's tcp, unix and
+#            fd mounts; default all three, --quick 9p2000 and 9p2000.L),
 #          --only REGEX (run only tests whose name matches),
 #          --suite TRANS[=GLOB,...] (also run the VFS selftests over
 #            TRANS, tcp or unix, against diod: see suite_diod; the
@@ -42,6 +46,9 @@ UMOUNT_TIMEOUT=$((30 * SLOW))	# grace (5 s) + slack under TCG
 WAIT_TRIES=$((150 * SLOW))	# 0.2 s polls for a server to start (30 s)
 QUICK=0
 DIOD=1
+FAULTS=1
+PART=
+VERSIONS=
 ONLY=
 PROJECT=$(cd "$HERE/../../.." && pwd)
 SELFTESTS=$PROJECT/tools/testing/selftests/filesystems/9p
@@ -58,12 +65,14 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--no-diod) DIOD=0 ;;
+	--no-faults) FAULTS=0 ;;
+	--versions) VERSIONS=${2//,/ }; shift ;;
 	--only) ONLY=$2; shift ;;
 	--suite) SUITE+=" $2"; shift ;;
 	--kill) KILL=${2//,/ }; shift ;;
 	--bindir) BINDIR=$2; shift ;;
 	--client) CLIENT=$2; shift ;;
-	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--quick] [--no-diod] [--no-faults] [--versions V,...] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -76,7 +85,10 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 skip() { n=$((n + 1)); echo "ok $n - $* # SKIP"; }
 diag() { echo "# $*"; }
-want() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+want() {
+	[ "$PART" != faults ] || [ $FAULTS = 1 ] || return 1
+	[ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]
+}
 
 # Start p9srv.py in the background with the given arguments; wait until
 # it listens.
@@ -221,7 +233,9 @@ head -c 2097152 /dev/urandom >$W/big
 diag "9pnet_fd: $(modinfo -F filename 9pnet_fd 2>/dev/null)"
 
 # ---- p9srv.py in every dialect, on every transport ----
-if [ $QUICK = 1 ]; then VERSIONS="9p2000 9p2000.L"; else VERSIONS="9p2000 9p2000.u 9p2000.L"; fi
+if [ -n "$VERSIONS" ]; then
+	:
+elif [ $QUICK = 1 ]; then VERSIONS="9p2000 9p2000.L"; else VERSIONS="9p2000 9p2000.u 9p2000.L"; fi
 for v in $VERSIONS; do
 	if want "tcp $v"; then
 		srv_start --tcp 127.0.0.1:5640 && good "p9srv tcp $v" "trans=tcp,port=5640,version=$v" 127.0.0.1
@@ -566,7 +580,93 @@ for t in $KILL; do
 	want "diod killed under 64 threads ($t)" && kill_load "$t"
 done
 
+# A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
+# servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
+# it keeps per-mount counts) the client asks each missing message only
+# once, then remembers.
+# mstat_count TYPE: requests of TYPE sent on $MNT (mountstats' per-type
+# count)
+mstat_count() {
+	awk -v m="$MNT" -v t="$1:" '
+		$1 == "device" { on = $5 == m }
+		on && $1 == t { print $2; exit }' /proc/self/mountstats
+}
+lacking_server() {
+	local name="p9srv without Trenameat and Tunlinkat" verdict=ok i c
+	local want="Trenameat=1 Tunlinkat=1 Trename=6 Tremove=6"
+
+	want "$name" || return
+	srv_start --tcp 127.0.0.1:5642 --lack renameat,unlinkat || { notok "$name: server"; return; }
+	reset_export
+	if ! mount -t 9p -o trans=tcp,port=5642,version=9p2000.L 127.0.0.1 $MNT; then
+		notok "$name: mount"
+		srv_stop
+		return
+	fi
+	for i in 1 2 3 4 5; do
+		echo $i >$MNT/l$i && mv $MNT/l$i $MNT/m$i && rm $MNT/m$i ||
+			verdict="rename or remove $i failed"
+	done
+	mkdir $MNT/ld && mv $MNT/ld $MNT/md && rmdir $MNT/md || verdict="$verdict; directory"
+	[ -n "$(ls "$EXP" | grep -E '^[lm]([0-9]|d)$')" ] && verdict="$verdict; left on the server: $(ls "$EXP" | tr '\n' ' ')"
+	c=
+	for i in Trenameat Tunlinkat Trename Tremove; do
+		c+="$i=$(mstat_count $i) "
+	done
+	diag "$name: $c"
+	[ "${c% }" = "$want" ] || verdict="$verdict; requests $c, want $want"
+	grep -q "lacks: Tunlinkat Trenameat\|lacks: Trenameat Tunlinkat" /proc/self/mountstats ||
+		verdict="$verdict; mountstats names no lacking message"
+	umnt || verdict="$verdict; umount failed"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+[ "$CLIENT" = ng ] && lacking_server
+
+# A short Twrite among pieces sent together: p9srv's "short" file
+# cannot take bytes 96..128 KiB (a hole on a full disk), writes past
+# them succeed.  write(2) must report every byte the server holds: no
+# piece past a short one may have been written.
+name="a short Twrite: the server holds no more than write(2) reported"
+if want "$name"; then
+	reset_export
+	verdict=ok
+	srv_start --tcp 127.0.0.1:5657
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5657,version=9p2000.L,cache=none,msize=65536 127.0.0.1 $MNT; then
+		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
+import os, sys
+data = os.urandom(1 << 20)
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+try:
+    n = os.write(fd, data)
+except OSError as e:
+    n = "%s" % e
+os.close(fd)
+with open(sys.argv[2], "rb") as f:
+    got = f.read()
+print("write %s, server holds %d" % (n, len(got)))
+if n != len(got) or got != data[:n]:
+    sys.exit(1)
+' $MNT/shortf $EXP/shortf 2>&1)
+		rc=$?
+		diag "short Twrite: $out"
+		[ $rc -eq 0 ] || verdict="rc $rc: $out"
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="mount"
+	fi
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
 # ---- faults ----
+# The fault modes of p9srv.py, request timeouts and flushes, dead and
+# silent servers: net/9p's error paths, the same code on every kernel
+# this tree builds for. --no-faults leaves this part out (make check
+# does on 6.12; make check-all runs it there too).
+PART=faults
+[ $FAULTS = 1 ] || diag "--no-faults: the fault modes, request timeouts and dead servers are left out"
 READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
 fault drop 3 "$READ" fail
 fault drop 40 "$READ" fail
@@ -626,49 +726,6 @@ bad_reply_trace() {
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 }
 [ "$CLIENT" = ng ] && bad_reply_trace
-
-# A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
-# servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
-# it keeps per-mount counts) the client asks each missing message only
-# once, then remembers.
-# mstat_count TYPE: requests of TYPE sent on $MNT (mountstats' per-type
-# count)
-mstat_count() {
-	awk -v m="$MNT" -v t="$1:" '
-		$1 == "device" { on = $5 == m }
-		on && $1 == t { print $2; exit }' /proc/self/mountstats
-}
-lacking_server() {
-	local name="p9srv without Trenameat and Tunlinkat" verdict=ok i c
-	local want="Trenameat=1 Tunlinkat=1 Trename=6 Tremove=6"
-
-	want "$name" || return
-	srv_start --tcp 127.0.0.1:5642 --lack renameat,unlinkat || { notok "$name: server"; return; }
-	reset_export
-	if ! mount -t 9p -o trans=tcp,port=5642,version=9p2000.L 127.0.0.1 $MNT; then
-		notok "$name: mount"
-		srv_stop
-		return
-	fi
-	for i in 1 2 3 4 5; do
-		echo $i >$MNT/l$i && mv $MNT/l$i $MNT/m$i && rm $MNT/m$i ||
-			verdict="rename or remove $i failed"
-	done
-	mkdir $MNT/ld && mv $MNT/ld $MNT/md && rmdir $MNT/md || verdict="$verdict; directory"
-	[ -n "$(ls "$EXP" | grep -E '^[lm]([0-9]|d)$')" ] && verdict="$verdict; left on the server: $(ls "$EXP" | tr '\n' ' ')"
-	c=
-	for i in Trenameat Tunlinkat Trename Tremove; do
-		c+="$i=$(mstat_count $i) "
-	done
-	diag "$name: $c"
-	[ "${c% }" = "$want" ] || verdict="$verdict; requests $c, want $want"
-	grep -q "lacks: Tunlinkat Trenameat\|lacks: Trenameat Tunlinkat" /proc/self/mountstats ||
-		verdict="$verdict; mountstats names no lacking message"
-	umnt || verdict="$verdict; umount failed"
-	srv_stop
-	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
-}
-[ "$CLIENT" = ng ] && lacking_server
 
 # Rerror storms: operations fail with random errors, nothing hangs. 150
 # commands: a debug guest took 69 s and 124 s (killed at FAIL_TIMEOUT's
@@ -1002,43 +1059,6 @@ if want "$name"; then
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
-# A short Twrite among pieces sent together: p9srv's "short" file
-# cannot take bytes 96..128 KiB (a hole on a full disk), writes past
-# them succeed.  write(2) must report every byte the server holds: no
-# piece past a short one may have been written.
-name="a short Twrite: the server holds no more than write(2) reported"
-if want "$name"; then
-	reset_export
-	verdict=ok
-	srv_start --tcp 127.0.0.1:5657
-	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
-		-o trans=tcp,port=5657,version=9p2000.L,cache=none,msize=65536 127.0.0.1 $MNT; then
-		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
-import os, sys
-data = os.urandom(1 << 20)
-fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-try:
-    n = os.write(fd, data)
-except OSError as e:
-    n = "%s" % e
-os.close(fd)
-with open(sys.argv[2], "rb") as f:
-    got = f.read()
-print("write %s, server holds %d" % (n, len(got)))
-if n != len(got) or got != data[:n]:
-    sys.exit(1)
-' $MNT/shortf $EXP/shortf 2>&1)
-		rc=$?
-		diag "short Twrite: $out"
-		[ $rc -eq 0 ] || verdict="rc $rc: $out"
-		umnt || verdict="$verdict; umount"
-	else
-		verdict="mount"
-	fi
-	srv_stop
-	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
-fi
-
 # trans=fd takes sockets, pipes/FIFOs and character devices only: the
 # wait queue of a signalfd belongs to the mounting process and goes away
 # with it (EPOLLFREE) while the mount would still be hooked into it.
@@ -1205,6 +1225,8 @@ else
 	tc qdisc del dev lo root 2>/dev/null
 	srv_stop
 fi
+
+PART=
 
 # Bad mount arguments fail cleanly.
 if want "badargs"; then
