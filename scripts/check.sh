@@ -11,7 +11,8 @@
 # scripts/ngbuild.sh).
 #
 # Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
-# "N passed, N failed, N skipped". Exit status 0 only if nothing failed.
+# "N passed, N failed, N skipped", the one before it the whole run's
+# wall time. Exit status 0 only if nothing failed.
 # Logs: build/logs/check-*; scratch and shares: build/check/.
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
@@ -1071,6 +1072,7 @@ done < <("$PROJECT/scripts/steps.sh")
 for why in "${failed_why[@]}"; do
 	echo "# FAIL $why" | cut -c1-400
 done
-echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
+wall=$(($(date +%s) - start))
+echo "# wall time: ${wall}s ($((wall / 60)) min $((wall % 60)) s)${failed:+; failed: ${failed[*]}}"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [[ $nfail == 0 ]]
