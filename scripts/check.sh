@@ -12,7 +12,9 @@
 #
 # Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
 # "N passed, N failed, N skipped", the one before it the whole run's
-# wall time. Exit status 0 only if nothing failed.
+# wall time. Exit status 0 only if nothing failed. A step flagged bg in
+# steps.conf runs in the background beside the host steps after it
+# (bg_start, bg_join).
 # Logs: build/logs/check-*; scratch and shares: build/check/.
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
@@ -1049,6 +1051,45 @@ step_steps() {
 # the same function on the 6.12 kernel (KVER its release, KS=@6.12 in
 # result names, KF=-6.12 in log and scratch names, kbuilt whether
 # v9fs-ng built for it). The debug kernel of make check-debug is a 6.1.
+#
+# A step flagged bg runs in the background, beside the host steps that
+# follow it (a guest that mostly waits, a fuzzer on one core: the other
+# core builds meanwhile): its output goes to $RES/bg-NAME.txt, and it is
+# waited for, its lines printed and its results counted, before the next
+# step that is not flagged host, and at the end. It must set nothing
+# that a later step reads (built, kbuilt, selftests_built).
+bg_pids=() bg_names=()
+bg_start() {
+	local name=$1 fn=$2 f=$RES/bg-$1
+	(
+		npass=0 nfail=0 nskip=0 failed=() failed_why=() step_t=$SECONDS
+		"$fn"
+		bg_np=$npass bg_nf=$nfail bg_ns=$nskip bg_f=("${failed[@]}") bg_w=("${failed_why[@]}")
+		declare -p bg_np bg_nf bg_ns bg_f bg_w >"$f.vars"
+	) >"$f.txt" 2>&1 </dev/null &
+	bg_pids+=($!)
+	bg_names+=("$name")
+}
+bg_join() {
+	local i t0=$SECONDS bg_np bg_nf bg_ns bg_f bg_w
+	((${#bg_pids[@]})) || return 0
+	for i in "${!bg_pids[@]}"; do
+		wait "${bg_pids[$i]}" || true
+		cat "$RES/bg-${bg_names[$i]}.txt"
+		bg_f=() bg_w=()
+		# shellcheck disable=SC1090 # written by bg_start
+		if [[ -s $RES/bg-${bg_names[$i]}.vars ]] && . "$RES/bg-${bg_names[$i]}.vars"; then
+			npass=$((npass + bg_np)) nfail=$((nfail + bg_nf)) nskip=$((nskip + bg_ns))
+			failed+=("${bg_f[@]}") failed_why+=("${bg_w[@]}")
+		else
+			record fail "${bg_names[$i]}" "the background step ended without its results: see $RES/bg-${bg_names[$i]}.txt"
+		fi
+	done
+	echo "#   (waited $((SECONDS - t0))s for ${bg_names[*]}, run in the background)"
+	bg_pids=() bg_names=()
+	step_t=$SECONDS
+}
+
 kbuilt612=0
 while read -r sname sflags; do
 	[[ ,$sflags, != *,all-only,* || ${CHECK_ALL:-0} == 1 ]] || continue
@@ -1057,9 +1098,14 @@ while read -r sname sflags; do
 		want "$sname" && record fail "$sname" "scripts/check.sh has no $fn"
 		continue
 	fi
+	[[ ,$sflags, == *,host,* ]] || bg_join
 	if [[ $sname != *@6.12 ]]; then
 		kbuilt=$built
-		"$fn"
+		if [[ ,$sflags, == *,bg,* ]] && want "$sname"; then
+			bg_start "$sname" "$fn"
+		else
+			"$fn"
+		fi
 		continue
 	fi
 	[[ $V9FS_KERNEL != debug ]] && want_612 && enter_612 || continue
@@ -1069,6 +1115,7 @@ while read -r sname sflags; do
 	kbuilt612=$kbuilt
 	KVER=$saved_kver KS='' KF='' kbuilt=$built
 done < <("$PROJECT/scripts/steps.sh")
+bg_join
 
 # the failures again, at the end where a CI log's tail still shows them
 for why in "${failed_why[@]}"; do
