@@ -1074,6 +1074,7 @@ step_steps() {
 bg_pids=() bg_names=()
 bg_start() {
 	local name=$1 fn=$2 f=$RES/bg-$1
+	# shellcheck disable=SC2030 # the subshell's own counts, read back by bg_join
 	(
 		npass=0 nfail=0 nskip=0 failed=() failed_why=() step_t=$SECONDS
 		"$fn"
@@ -1090,7 +1091,8 @@ bg_join() {
 		wait "${bg_pids[$i]}" || true
 		cat "$RES/bg-${bg_names[$i]}.txt"
 		bg_f=() bg_w=()
-		# shellcheck disable=SC1090 # written by bg_start
+		# written by bg_start; the subshell's counts come back only this way
+		# shellcheck disable=SC1090,SC2031
 		if [[ -s $RES/bg-${bg_names[$i]}.vars ]] && . "$RES/bg-${bg_names[$i]}.vars"; then
 			npass=$((npass + bg_np)) nfail=$((nfail + bg_nf)) nskip=$((nskip + bg_ns))
 			failed+=("${bg_f[@]}") failed_why+=("${bg_w[@]}")
