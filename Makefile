@@ -42,6 +42,10 @@ bench:
 #   make check-guest   only the guest tests of make check
 #   make check-build   only the W=1, sparse and unit steps of make check
 #   make check-all     make check with all of the 6.12 guest steps in full too
+#                      (every suites.conf line, run-kernel, and fd with its
+#                      fault part, every dialect and the 6.1 selftest
+#                      lists) and the 6.1 kernel's own client (suite:kernel,
+#                      rdma's kernel half)
 #   make check-debug   the guest suite on the debug kernel (KASAN, lockdep,
 #                      kmemleak, fault injection): slow, not in make check
 #   make checkpatch    scripts/checkpatch.pl (of linux-source-6.1) on our code
@@ -66,7 +70,8 @@ check-guest:
 	CHECK_ONLY="$$(scripts/steps.sh --flag guest --not debug-only --not all-only --globs)" scripts/check.sh
 
 check-all:
-	CHECK_612_SUITE='*' CHECK_ALL=1 FD_SUITE_TCP_612=full FD_SUITE_UNIX_612=full scripts/check.sh
+	CHECK_612_SUITE='*' CHECK_ALL=1 FD_SUITE_TCP_612=full FD_SUITE_UNIX_612=full \
+		FD_FAULTS_612=1 FD_VERSIONS_612=full CHECK_KERNEL_61=1 scripts/check.sh
 
 check-build:
 	CHECK_ONLY='build-W1 sparse unit selftests-build' scripts/check.sh

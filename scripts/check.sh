@@ -11,7 +11,10 @@
 # scripts/ngbuild.sh).
 #
 # Every result is one line (PASS/FAIL/SKIP NAME); the last line printed is
-# "N passed, N failed, N skipped". Exit status 0 only if nothing failed.
+# "N passed, N failed, N skipped", the one before it the whole run's
+# wall time. Exit status 0 only if nothing failed. A step flagged bg in
+# steps.conf runs in the background beside the host steps after it
+# (bg_start, bg_join).
 # Logs: build/logs/check-*; scratch and shares: build/check/.
 #
 # Environment: CHECK_ONLY="glob ..." runs only the named steps (e.g.
@@ -19,7 +22,10 @@
 # SUITE_TIMEOUT per suite boot (1800); SUITE_BOOT_TESTS, most tests in
 # one suite boot (36: suite:ng takes two, suite:ng/1-2 and suite:ng/3-7);
 # SUITE_SPLIT=1 boots once per line of suites.conf (steps suite:MODS/N);
-# RDMA_MODS, the rdma step's clients ("ng kernel");
+# RDMA_MODS, the rdma step's clients ("ng"; "ng kernel" with
+# CHECK_KERNEL_61=1); CHECK_KERNEL_61=1 (make check-all sets it) adds
+# the 6.1 kernel's own client, the reference, to suite:MODS and rdma
+# (naming suite:kernel* in CHECK_ONLY does too: 6.12's runs always);
 # VIRTIO_BIG_MIB, the virtio step's big file in MiB (1024, the issue's size);
 # CHECK_612_SUITE, globs over MODS:VERSION:CACHE of suites.conf lines
 # run on 6.12 ('*': all); CHECK_ALL=1 (make check-all) adds the steps
@@ -62,6 +68,12 @@ RUN_NG_MUST_BOOT=${RUN_NG_MUST_BOOT:-1}
 CHECK_ONLY=${CHECK_ONLY:-}
 # the 6.12 part: its suites.conf lines and guest steps (see there)
 CHECK_612_SUITE=${CHECK_612_SUITE:-kernel:* ng:9p2000.L:none ng:9p2000.L:mmap ng:9p2000.L:readahead}
+# Linux's own client on 6.1 (suites.conf's kernel line, rdma's kernel
+# half) tests the reference, not v9fs-ng: in make check-all, or when
+# CHECK_ONLY names suite:kernel; 6.12's own client (suite:kernel@6.12)
+# is make check's reference
+KERNEL_61=
+[[ ${CHECK_KERNEL_61:-0} == 1 || " $CHECK_ONLY" == *" suite:kernel"* ]] && KERNEL_61=1
 
 npass=0 nfail=0 nskip=0
 failed=()
@@ -403,8 +415,10 @@ step_timeout_harness() {
 	why=
 	[[ $rc == 124 ]] || why+="vm-run exit $rc, want 124; "
 	grep -q 'guest kernel report' "$out" && why+="the dump was taken for a kernel report; "
-	# not anchored: the kernel's console lines may cut into the dump's
-	tr -d '\r' <"$log" | grep -qE 'v9vm-watchdog: [0-9]+ [A-Z] [^:]*: sleep 1000' ||
+	# not anchored: the kernel's console lines may cut into the dump's;
+	# not grep -q: under pipefail, tr's SIGPIPE when grep -q stops
+	# early failed the pipeline (13 of 300 tries on a 4.8 KB log)
+	tr -d '\r' <"$log" | grep -E 'v9vm-watchdog: [0-9]+ [A-Z] [^:]*: sleep 1000' >/dev/null ||
 		why+="no watchdog line for the sleeping command; "
 	grep -q 'timeout-harness: mounted, now sleeping' <<<"$detail" ||
 		why+="the detail lacks the command's output; "
@@ -478,20 +492,31 @@ step_virtio() {
 # that stops acknowledging (tcp_timeout).
 FD_SUITE_TCP=${FD_SUITE_TCP:-t_smoke.sh,t_attr,t_errno,t_inode,t_io,t_lock,t_mmap,t_namespace,t_overlay_upper.sh,t_tmpfile,t_rename2,t_copy,t_handle}
 FD_SUITE_UNIX=${FD_SUITE_UNIX:-t_smoke.sh,t_attr,t_errno,t_io}
-# On 6.12 the transports and the fault modes run in full, but of the
-# selftests over tcp and unix only those whose VFS paths differ there
+# On 6.12 the transports run in full, the fault part not (below), and of
+# the selftests over tcp and unix only those whose VFS paths differ there
 # (overlay upper, tmpfile and rename emulation over diod): the others
 # run over virtio on 6.12 (suite:ng@6.12) and over tcp on 6.1 ("full":
 # the 6.1 lists, as make check-all sets).
 FD_SUITE_TCP_612=${FD_SUITE_TCP_612:-t_smoke.sh,t_io,t_overlay_upper.sh,t_tmpfile,t_rename2}
 FD_SUITE_UNIX_612=${FD_SUITE_UNIX_612:-t_smoke.sh}
+# The fault part of guest-tests.sh (p9srv.py's fault modes, request
+# timeouts and flushes, dead and silent servers) tests net/9p's error
+# paths, which are the same code on 6.1 and 6.12 (include/net/9p/
+# compat.h): on 6.12 only with FD_FAULTS_612=1 (make check-all).
+FD_FAULTS_612=${FD_FAULTS_612:-0}
+# p9srv.py's tcp, unix and fd mounts on 6.12 in these dialects (9P2000's
+# and 9P2000.u's encoding is net/9p's too, and the legacy step and
+# suite:ng's 9p2000.u line run them on 6.1); "full": as on 6.1
+FD_VERSIONS_612=${FD_VERSIONS_612:-9p2000.L}
 step_fd() {
 	local n=fd$KS fdtmo
-	local tcp=$FD_SUITE_TCP unix=$FD_SUITE_UNIX
+	local tcp=$FD_SUITE_TCP unix=$FD_SUITE_UNIX opts=
 	want "$n" || return 0
 	if [[ $KS == @6.12 ]]; then
 		[[ $FD_SUITE_TCP_612 == full ]] || tcp=$FD_SUITE_TCP_612
 		[[ $FD_SUITE_UNIX_612 == full ]] || unix=$FD_SUITE_UNIX_612
+		[[ $FD_FAULTS_612 == 1 ]] || opts=--no-faults
+		[[ $FD_VERSIONS_612 == full ]] || opts+=" --versions $FD_VERSIONS_612"
 	fi
 	if [[ $selftests_built != 1 ]] &&
 		flock "$BUILD/check-build.lock" make -C "$SELFTESTS" OUTPUT="$BUILD/selftests/9p" \
@@ -503,7 +528,7 @@ step_fd() {
 	[[ $V9FS_KERNEL == debug ]] && fdtmo=2700
 	if [[ $kbuilt == 1 ]]; then
 		guest_step "$n" "fd$KF" "$RES/fd$KF.out" --mods ng --timeout "$fdtmo" \
-			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick --bindir $BUILD/selftests/9p --suite tcp=$tcp --suite unix=$unix --kill tcp,unix"
+			--cmd "V9FS_TEST_TIMEOUT=$V9FS_TEST_TIMEOUT tools/testing/9p-server/guest-tests.sh --quick $opts --bindir $BUILD/selftests/9p --suite tcp=$tcp --suite unix=$unix --kill tcp,unix"
 	else
 		record fail "$n" "not run: the build failed"
 	fi
@@ -553,7 +578,7 @@ step_rdma() {
 		else
 			record fail rdma/modinfo-alias "$ko: no alias 9p-rdma ($(modinfo -F alias "$ko" 2>&1 | tr '\n' ' '))"
 		fi
-		for mods in ${RDMA_MODS:-ng kernel}; do
+		for mods in ${RDMA_MODS:-ng ${KERNEL_61:+kernel}}; do
 			arg=
 			[[ $mods == kernel ]] && arg=kernel
 			# the kernel's client has hung under a loaded host: bound it
@@ -712,6 +737,10 @@ step_suites() {
 	for mods in "${mods_order[@]}"; do
 	name=suite:$mods$KS
 	lines=${suite_lines[$mods]}
+	if [[ -z $KS && $mods == kernel && -z $KERNEL_61 ]]; then
+		want "$name" && echo "# $name: the 6.1 kernel's own client (the reference) only with CHECK_KERNEL_61=1 (make check-all)"
+		continue
+	fi
 	if [[ -n $KS ]]; then
 		# on 6.12 only the lines CHECK_612_SUITE names
 		lines=
@@ -1035,6 +1064,47 @@ step_steps() {
 # the same function on the 6.12 kernel (KVER its release, KS=@6.12 in
 # result names, KF=-6.12 in log and scratch names, kbuilt whether
 # v9fs-ng built for it). The debug kernel of make check-debug is a 6.1.
+#
+# A step flagged bg runs in the background, beside the host steps that
+# follow it (a guest that mostly waits, a fuzzer on one core: the other
+# core builds meanwhile): its output goes to $RES/bg-NAME.txt, and it is
+# waited for, its lines printed and its results counted, before the next
+# step that is not flagged host, and at the end. It must set nothing
+# that a later step reads (built, kbuilt, selftests_built).
+bg_pids=() bg_names=()
+bg_start() {
+	local name=$1 fn=$2 f=$RES/bg-$1
+	# shellcheck disable=SC2030 # the subshell's own counts, read back by bg_join
+	(
+		npass=0 nfail=0 nskip=0 failed=() failed_why=() step_t=$SECONDS
+		"$fn"
+		bg_np=$npass bg_nf=$nfail bg_ns=$nskip bg_f=("${failed[@]}") bg_w=("${failed_why[@]}")
+		declare -p bg_np bg_nf bg_ns bg_f bg_w >"$f.vars"
+	) >"$f.txt" 2>&1 </dev/null &
+	bg_pids+=($!)
+	bg_names+=("$name")
+}
+bg_join() {
+	local i t0=$SECONDS bg_np bg_nf bg_ns bg_f bg_w
+	((${#bg_pids[@]})) || return 0
+	for i in "${!bg_pids[@]}"; do
+		wait "${bg_pids[$i]}" || true
+		cat "$RES/bg-${bg_names[$i]}.txt"
+		bg_f=() bg_w=()
+		# written by bg_start; the subshell's counts come back only this way
+		# shellcheck disable=SC1090,SC2031
+		if [[ -s $RES/bg-${bg_names[$i]}.vars ]] && . "$RES/bg-${bg_names[$i]}.vars"; then
+			npass=$((npass + bg_np)) nfail=$((nfail + bg_nf)) nskip=$((nskip + bg_ns))
+			failed+=("${bg_f[@]}") failed_why+=("${bg_w[@]}")
+		else
+			record fail "${bg_names[$i]}" "the background step ended without its results: see $RES/bg-${bg_names[$i]}.txt"
+		fi
+	done
+	echo "#   (waited $((SECONDS - t0))s for ${bg_names[*]}, run in the background)"
+	bg_pids=() bg_names=()
+	step_t=$SECONDS
+}
+
 kbuilt612=0
 while read -r sname sflags; do
 	[[ ,$sflags, != *,all-only,* || ${CHECK_ALL:-0} == 1 ]] || continue
@@ -1043,9 +1113,14 @@ while read -r sname sflags; do
 		want "$sname" && record fail "$sname" "scripts/check.sh has no $fn"
 		continue
 	fi
+	[[ ,$sflags, == *,host,* ]] || bg_join
 	if [[ $sname != *@6.12 ]]; then
 		kbuilt=$built
-		"$fn"
+		if [[ ,$sflags, == *,bg,* ]] && want "$sname"; then
+			bg_start "$sname" "$fn"
+		else
+			"$fn"
+		fi
 		continue
 	fi
 	[[ $V9FS_KERNEL != debug ]] && want_612 && enter_612 || continue
@@ -1055,11 +1130,13 @@ while read -r sname sflags; do
 	kbuilt612=$kbuilt
 	KVER=$saved_kver KS='' KF='' kbuilt=$built
 done < <("$PROJECT/scripts/steps.sh")
+bg_join
 
 # the failures again, at the end where a CI log's tail still shows them
 for why in "${failed_why[@]}"; do
 	echo "# FAIL $why" | cut -c1-400
 done
-echo "# $(($(date +%s) - start))s${failed:+; failed: ${failed[*]}}"
+wall=$(($(date +%s) - start))
+echo "# wall time: ${wall}s ($((wall / 60)) min $((wall % 60)) s)${failed:+; failed: ${failed[*]}}"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [[ $nfail == 0 ]]

@@ -14,6 +14,10 @@
 # exits nonzero if any test failed.
 #
 # Options: --quick (fewer dialect combinations), --no-diod,
+#          --no-faults (leave out the fault part: p9srv.py's fault
+#            modes, request timeouts, dead and silent servers),
+#          --versions V,... (the dialects of p9srv.py's tcp, unix and
+#            fd mounts; default all three, --quick 9p2000 and 9p2000.L),
 #          --only REGEX (run only tests whose name matches),
 #          --suite TRANS[=GLOB,...] (also run the VFS selftests over
 #            TRANS, tcp or unix, against diod: see suite_diod; the
@@ -42,6 +46,9 @@ UMOUNT_TIMEOUT=$((30 * SLOW))	# grace (5 s) + slack under TCG
 WAIT_TRIES=$((150 * SLOW))	# 0.2 s polls for a server to start (30 s)
 QUICK=0
 DIOD=1
+FAULTS=1
+PART=
+VERSIONS=
 ONLY=
 PROJECT=$(cd "$HERE/../../.." && pwd)
 SELFTESTS=$PROJECT/tools/testing/selftests/filesystems/9p
@@ -58,12 +65,14 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--no-diod) DIOD=0 ;;
+	--no-faults) FAULTS=0 ;;
+	--versions) VERSIONS=${2//,/ }; shift ;;
 	--only) ONLY=$2; shift ;;
 	--suite) SUITE+=" $2"; shift ;;
 	--kill) KILL=${2//,/ }; shift ;;
 	--bindir) BINDIR=$2; shift ;;
 	--client) CLIENT=$2; shift ;;
-	*) echo "usage: $0 [--quick] [--no-diod] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--quick] [--no-diod] [--no-faults] [--versions V,...] [--only REGEX] [--suite TRANS[=GLOBS]]... [--kill tcp,unix] [--bindir DIR] [--client ng|kernel]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -76,7 +85,10 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 skip() { n=$((n + 1)); echo "ok $n - $* # SKIP"; }
 diag() { echo "# $*"; }
-want() { [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]; }
+want() {
+	[ "$PART" != faults ] || [ $FAULTS = 1 ] || return 1
+	[ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]
+}
 
 # Start p9srv.py in the background with the given arguments; wait until
 # it listens.
@@ -221,7 +233,9 @@ head -c 2097152 /dev/urandom >$W/big
 diag "9pnet_fd: $(modinfo -F filename 9pnet_fd 2>/dev/null)"
 
 # ---- p9srv.py in every dialect, on every transport ----
-if [ $QUICK = 1 ]; then VERSIONS="9p2000 9p2000.L"; else VERSIONS="9p2000 9p2000.u 9p2000.L"; fi
+if [ -n "$VERSIONS" ]; then
+	:
+elif [ $QUICK = 1 ]; then VERSIONS="9p2000 9p2000.L"; else VERSIONS="9p2000 9p2000.u 9p2000.L"; fi
 for v in $VERSIONS; do
 	if want "tcp $v"; then
 		srv_start --tcp 127.0.0.1:5640 && good "p9srv tcp $v" "trans=tcp,port=5640,version=$v" 127.0.0.1
@@ -566,67 +580,6 @@ for t in $KILL; do
 	want "diod killed under 64 threads ($t)" && kill_load "$t"
 done
 
-# ---- faults ----
-READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
-fault drop 3 "$READ" fail
-fault drop 40 "$READ" fail
-fault trunc 5 "$READ" fail
-fault badtag 3 "$READ" fail
-fault bigsize 3 "$READ" fail
-fault garbage 3 "$READ" fail
-fault fat 3 "$READ" fail
-fault stall 3 "$READ" kill
-fault noflush 0 'cat block' kill
-# directory offsets that never advance: the listing fails, never loops
-fault dirloop 0 'ls dir' fail
-if [ $QUICK = 0 ]; then
-	fault drop 3 "$READ" fail version=9p2000
-	fault badtag 2 "$READ" fail version=9p2000.u
-	fault garbage 10 "$READ" fail version=9p2000
-fi
-# A reply that frames right but does not decode fails its request, and
-# (v9fs-ng only) the trace event v9fs_ng_bad_reply shows its first bytes:
-# the Rread of "hello\n" with a byte 0xa5 too many is size[4] 18,
-# type[1] 117, tag[2], count[4] 6 and the data (only the 11 bytes up to
-# count if the read went zero copy).
-bad_reply_trace() {
-	local name="fault junk: a refused Rread is dumped by v9fs_ng_bad_reply"
-	local T=/sys/kernel/tracing ev x='[0-9a-f]{2}' verdict=ok rc line re
-
-	want "$name" || return
-	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
-	ev=$T/events/v9fs_ng/v9fs_ng_bad_reply
-	[ -d $ev ] || { notok "$name: no event $ev"; return; }
-	reset_export
-	srv_start --tcp 127.0.0.1:5650 --fault junk ||
-		{ notok "$name: server"; return; }
-	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
-		-o trans=tcp,port=5650,version=9p2000.L 127.0.0.1 "$MNT"; then
-		srv_stop
-		notok "$name: mount"
-		return
-	fi
-	echo 0 >$T/tracing_on
-	: >$T/trace
-	echo 1 >$ev/enable
-	echo 1 >$T/tracing_on
-	timeout -s KILL $FAIL_TIMEOUT cat "$MNT/hello" >/dev/null 2>&1
-	rc=$?
-	echo 0 >$T/tracing_on
-	echo 0 >$ev/enable
-	line=$(grep -m1 'v9fs_ng_bad_reply:' $T/trace)
-	: >$T/trace
-	diag "cat: rc=$rc; ${line:-no event}"
-	[ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="cat gave rc $rc"
-	re="type Tread size 18 data 12 00 00 00 75 $x $x 06 00 00 00"
-	re+="( 68 65 6c 6c 6f 0a a5)?\$"
-	[[ $line =~ $re ]] || verdict="$verdict; no dump of the Rread"
-	umnt || verdict="$verdict; umount failed"
-	srv_stop
-	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
-}
-[ "$CLIENT" = ng ] && bad_reply_trace
-
 # A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
 # servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
 # it keeps per-mount counts) the client asks each missing message only
@@ -734,6 +687,110 @@ shared_conn() {
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 }
 [ "$CLIENT" = ng ] && shared_conn
+
+# A short Twrite among pieces sent together: p9srv's "short" file
+# cannot take bytes 96..128 KiB (a hole on a full disk), writes past
+# them succeed.  write(2) must report every byte the server holds: no
+# piece past a short one may have been written.
+name="a short Twrite: the server holds no more than write(2) reported"
+if want "$name"; then
+	reset_export
+	verdict=ok
+	srv_start --tcp 127.0.0.1:5657
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5657,version=9p2000.L,cache=none,msize=65536 127.0.0.1 $MNT; then
+		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
+import os, sys
+data = os.urandom(1 << 20)
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+try:
+    n = os.write(fd, data)
+except OSError as e:
+    n = "%s" % e
+os.close(fd)
+with open(sys.argv[2], "rb") as f:
+    got = f.read()
+print("write %s, server holds %d" % (n, len(got)))
+if n != len(got) or got != data[:n]:
+    sys.exit(1)
+' $MNT/shortf $EXP/shortf 2>&1)
+		rc=$?
+		diag "short Twrite: $out"
+		[ $rc -eq 0 ] || verdict="rc $rc: $out"
+		umnt || verdict="$verdict; umount"
+	else
+		verdict="mount"
+	fi
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+fi
+
+# ---- faults ----
+# The fault modes of p9srv.py, request timeouts and flushes, dead and
+# silent servers: net/9p's error paths, the same code on every kernel
+# this tree builds for. --no-faults leaves this part out (make check
+# does on 6.12; make check-all runs it there too).
+PART=faults
+[ $FAULTS = 1 ] || diag "--no-faults: the fault modes, request timeouts and dead servers are left out"
+READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
+fault drop 3 "$READ" fail
+fault drop 40 "$READ" fail
+fault trunc 5 "$READ" fail
+fault badtag 3 "$READ" fail
+fault bigsize 3 "$READ" fail
+fault garbage 3 "$READ" fail
+fault fat 3 "$READ" fail
+fault stall 3 "$READ" kill
+fault noflush 0 'cat block' kill
+# directory offsets that never advance: the listing fails, never loops
+fault dirloop 0 'ls dir' fail
+if [ $QUICK = 0 ]; then
+	fault drop 3 "$READ" fail version=9p2000
+	fault badtag 2 "$READ" fail version=9p2000.u
+	fault garbage 10 "$READ" fail version=9p2000
+fi
+# A reply that frames right but does not decode fails its request, and
+# (v9fs-ng only) the trace event v9fs_ng_bad_reply shows its first bytes:
+# the Rread of "hello\n" with a byte 0xa5 too many is size[4] 18,
+# type[1] 117, tag[2], count[4] 6 and the data (only the 11 bytes up to
+# count if the read went zero copy).
+bad_reply_trace() {
+	local name="fault junk: a refused Rread is dumped by v9fs_ng_bad_reply"
+	local T=/sys/kernel/tracing ev x='[0-9a-f]{2}' verdict=ok rc line re
+
+	want "$name" || return
+	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+	ev=$T/events/v9fs_ng/v9fs_ng_bad_reply
+	[ -d $ev ] || { notok "$name: no event $ev"; return; }
+	reset_export
+	srv_start --tcp 127.0.0.1:5650 --fault junk ||
+		{ notok "$name: server"; return; }
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p \
+		-o trans=tcp,port=5650,version=9p2000.L 127.0.0.1 "$MNT"; then
+		srv_stop
+		notok "$name: mount"
+		return
+	fi
+	echo 0 >$T/tracing_on
+	: >$T/trace
+	echo 1 >$ev/enable
+	echo 1 >$T/tracing_on
+	timeout -s KILL $FAIL_TIMEOUT cat "$MNT/hello" >/dev/null 2>&1
+	rc=$?
+	echo 0 >$T/tracing_on
+	echo 0 >$ev/enable
+	line=$(grep -m1 'v9fs_ng_bad_reply:' $T/trace)
+	: >$T/trace
+	diag "cat: rc=$rc; ${line:-no event}"
+	[ $rc -ne 0 ] && [ $rc -ne 137 ] || verdict="cat gave rc $rc"
+	re="type Tread size 18 data 12 00 00 00 75 $x $x 06 00 00 00"
+	re+="( 68 65 6c 6c 6f 0a a5)?\$"
+	[[ $line =~ $re ]] || verdict="$verdict; no dump of the Rread"
+	umnt || verdict="$verdict; umount failed"
+	srv_stop
+	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
+}
+[ "$CLIENT" = ng ] && bad_reply_trace
 
 # Rerror storms: operations fail with random errors, nothing hangs. 150
 # commands: a debug guest took 69 s and 124 s (killed at FAIL_TIMEOUT's
@@ -1067,43 +1124,6 @@ if want "$name"; then
 	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
 fi
 
-# A short Twrite among pieces sent together: p9srv's "short" file
-# cannot take bytes 96..128 KiB (a hole on a full disk), writes past
-# them succeed.  write(2) must report every byte the server holds: no
-# piece past a short one may have been written.
-name="a short Twrite: the server holds no more than write(2) reported"
-if want "$name"; then
-	reset_export
-	verdict=ok
-	srv_start --tcp 127.0.0.1:5657
-	if timeout -s KILL $OPS_TIMEOUT mount -t 9p \
-		-o trans=tcp,port=5657,version=9p2000.L,cache=none,msize=65536 127.0.0.1 $MNT; then
-		out=$(timeout -s KILL $FAIL_TIMEOUT python3 -c '
-import os, sys
-data = os.urandom(1 << 20)
-fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-try:
-    n = os.write(fd, data)
-except OSError as e:
-    n = "%s" % e
-os.close(fd)
-with open(sys.argv[2], "rb") as f:
-    got = f.read()
-print("write %s, server holds %d" % (n, len(got)))
-if n != len(got) or got != data[:n]:
-    sys.exit(1)
-' $MNT/shortf $EXP/shortf 2>&1)
-		rc=$?
-		diag "short Twrite: $out"
-		[ $rc -eq 0 ] || verdict="rc $rc: $out"
-		umnt || verdict="$verdict; umount"
-	else
-		verdict="mount"
-	fi
-	srv_stop
-	if [ "$verdict" = ok ]; then ok "$name"; else notok "$name: $verdict"; fi
-fi
-
 # trans=fd takes sockets, pipes/FIFOs and character devices only: the
 # wait queue of a signalfd belongs to the mounting process and goes away
 # with it (EPOLLFREE) while the mount would still be hooked into it.
@@ -1270,6 +1290,8 @@ else
 	tc qdisc del dev lo root 2>/dev/null
 	srv_stop
 fi
+
+PART=
 
 # Bad mount arguments fail cleanly.
 if want "badargs"; then

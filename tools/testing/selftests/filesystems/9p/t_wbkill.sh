@@ -29,7 +29,7 @@ echo 90 >$vm/dirty_ratio 2>/dev/null
 echo 80 >$vm/dirty_background_ratio 2>/dev/null
 echo 360000 >$vm/dirty_expire_centisecs 2>/dev/null
 trap 'rm -f "$src"; writer_end; restore_vm' EXIT
-ktap_plan 10
+ktap_plan 12
 
 # writer_start FILE: a writer process (wpid) opens FILE, writes $src
 # to it and keeps it open until writer_end. Every close of a file
@@ -71,7 +71,7 @@ writer_end() {
 # and the data read back after the page cache is dropped must be what
 # was written.
 killed_writeback() {
-	local f=$1 want pid st tries=0 got dirty
+	local f=$1 want pid pst st tries=0 got dirty
 	shift
 	while :; do
 		head -c $((MIB << 20)) /dev/urandom >"$src"
@@ -87,8 +87,9 @@ killed_writeback() {
 		# the pipe to the writer is not CMD's to hold
 		"$@" >/dev/null {hold}>&- &
 		pid=$!
-		# kill it once it waits in the kernel (D: writing back)
-		while [[ $(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) == [RS] ]]; do
+		# kill it once it waits in the kernel (D: writing back); read
+		# by the shell itself, a fork per look could miss a short D
+		while read -r _ _ pst _ <"/proc/$pid/stat" 2>/dev/null && [[ $pst == [RS] ]]; do
 			:
 		done
 		kill -KILL "$pid" 2>/dev/null
@@ -105,11 +106,13 @@ killed_writeback() {
 		rm -f "$f"
 	done
 	ktap_note "'$*' killed while in the kernel"
-	# what was dirty then (this file's pages, and whatever else is)
-	if ((dirty >= MIB / 2)); then
+	# what was dirty then (this file's pages, and whatever else is): a
+	# new mount's bdi has earned little of the dirty limit yet, and the
+	# flusher may have sent part of the file already, but not all of it
+	if ((dirty >= MIB / 16)); then
 		ktap_ok "$f: dirty before the write-back (${dirty} MiB of $MIB)"
 	else
-		ktap_fail "$f: dirty before the write-back" "${dirty} MiB dirty or under write-back, want at least $((MIB / 2)) of $MIB"
+		ktap_fail "$f: dirty before the write-back" "${dirty} MiB dirty or under write-back, want at least $((MIB / 16)) of $MIB"
 	fi
 	check "$f: fsync by another process after the kill" sync "$f"
 	writer_end && st=0 || st=$?
