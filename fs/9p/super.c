@@ -32,6 +32,7 @@ enum {
 	OPT_NODEVMAP, OPT_NOEXTEND, OPT_POSIXACL, OPT_LOCKTIMEOUT, OPT_PORT,
 	OPT_PRIVPORT, OPT_RFDNO, OPT_WFDNO, OPT_RQ, OPT_SQ, OPT_TIMEOUT,
 	OPT_CACHETAG, OPT_ACTIMEO, OPT_NOCTO, OPT_REQTIMEOUT, OPT_SHARECONN,
+	OPT_RECONNECT,
 };
 
 static const struct constant_table v9fs_versions[] = {
@@ -73,6 +74,7 @@ static const struct fs_parameter_spec v9fs_params[] = {
 	fsparam_flag("nocto",		OPT_NOCTO),
 	fsparam_u32("reqtimeout",	OPT_REQTIMEOUT),
 	fsparam_flag("shareconn",	OPT_SHARECONN),
+	fsparam_u32("reconnect",	OPT_RECONNECT),
 	{}
 };
 
@@ -234,6 +236,11 @@ static int v9fs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		break;
 	case OPT_SHARECONN:
 		o->copts.share = true;
+		break;
+	case OPT_RECONNECT:
+		if (r.uint_32 > P9_MAX_REQ_TIMEOUT)
+			return invalfc(fc, "Bad value for 'reconnect'");
+		o->copts.reconnect = r.uint_32;
 		break;
 	case OPT_RFDNO:
 		if (r.uint_32 > INT_MAX)
@@ -479,6 +486,8 @@ static int v9fs_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",reqtimeout=%u", o->copts.req_timeout);
 	if (o->copts.share)
 		seq_puts(m, ",shareconn");
+	if (o->copts.reconnect)
+		seq_printf(m, ",reconnect=%u", o->copts.reconnect);
 	return 0;
 }
 

@@ -104,6 +104,7 @@ struct p9_fid *p9_fid_new(struct p9_session *sess)
 	fid->uid = INVALID_UID;
 	atomic_set(&fid->fence, 0);
 	INIT_HLIST_NODE(&fid->fs_link);
+	INIT_LIST_HEAD(&fid->rec_link);
 
 	idr_preload(GFP_NOFS);
 	spin_lock(&clnt->lock);
@@ -139,6 +140,7 @@ void p9_fid_release(struct p9_fid *fid)
 	spin_lock(&clnt->lock);
 	idr_remove(&clnt->fids, fid->fid);
 	spin_unlock(&clnt->lock);
+	p9_fid_forget(fid);
 	kfree(fid);
 	if (atomic_dec_and_test(&clnt->fids_live))
 		wake_up_all(&clnt->fence_wq);
@@ -211,6 +213,14 @@ static struct p9_fid *p9_session_fid(struct p9_session *sess, u8 type,
 		return ERR_PTR(err);
 	fid->qid = r.qid.qid;
 	fid->uid = n_uname;
+	/* What a reconnect attaches again (not an authenticated attach:
+	 * the authentication cannot be replayed).
+	 */
+	if (sess->clnt->reconnect && type == P9_TATTACH && !afid) {
+		fid->origin = p9_origin_new(uname, n_uname, aname);
+		if (fid->origin)
+			fid->path = kstrdup("", GFP_NOFS);
+	}
 	return fid;
 }
 
@@ -251,9 +261,11 @@ EXPORT_SYMBOL_GPL(p9_client_auth);
 
 /* ---- version ---- */
 
-/* Negotiate for the new channel @clnt; @sess is its first session. */
-static int p9_client_version(struct p9_client *clnt, struct p9_session *sess,
-			     enum p9_dialect want)
+/* Negotiate on @clnt's connection, counted in @sess (the first session,
+ * or the recovery's).
+ */
+int p9_client_version(struct p9_client *clnt, struct p9_session *sess,
+		      enum p9_dialect want)
 {
 	struct p9_tmsg tc = { .type = P9_TVERSION };
 	struct p9_req *req;
@@ -424,6 +436,9 @@ static struct p9_client *p9_client_create(const char *dev_name,
 	init_waitqueue_head(&clnt->fence_wq);
 	init_waitqueue_head(&clnt->tag_wq);
 	INIT_LIST_HEAD(&clnt->link);
+	init_rwsem(&clnt->trans_sem);
+	INIT_WORK(&clnt->rec_work, p9_recover_work);
+	atomic_set(&clnt->nstale, 0);
 	clnt->key = *opts;
 	clnt->users = 1;
 	clnt->id = ida_alloc(&p9_client_ida, GFP_KERNEL);
@@ -449,6 +464,14 @@ static struct p9_client *p9_client_create(const char *dev_name,
 	err = clnt->trans->create(clnt, dev_name, opts);
 	if (err)
 		goto free_wq;
+	clnt->trans_open = true;
+	if (opts->reconnect && !clnt->trans->redial)
+		pr_notice("reconnect: transport %s cannot connect again; ignored\n",
+			  clnt->trans->name);
+	else
+		clnt->reconnect = (unsigned long)min_t(unsigned int,
+						       opts->reconnect,
+						       P9_MAX_REQ_TIMEOUT) * HZ;
 
 	msize = opts->msize ?: P9_DEFAULT_MSIZE;
 	if (msize < P9_MIN_MSIZE) {
@@ -531,11 +554,14 @@ static void p9_client_destroy(struct p9_client *clnt)
 				    !atomic_read(&clnt->fids_live),
 				    P9_DESTROY_GRACE);
 	p9_client_disconnect(clnt);
+	/* A recovery at work sees the client dead and ends. */
+	flush_work(&clnt->rec_work);
 	/* Asynchronous work still queued finds the client dead and fails
 	 * at once; a sender waiting for ring space sees its request done.
 	 */
 	drain_workqueue(clnt->wq);
-	clnt->trans->close(clnt);
+	if (clnt->trans_open)
+		clnt->trans->close(clnt);
 	destroy_workqueue(clnt->wq);
 
 	idr_for_each_entry(&clnt->fids, fid, id) {
@@ -543,8 +569,11 @@ static void p9_client_destroy(struct p9_client *clnt)
 		idr_remove(&clnt->fids, id);
 		atomic_dec(&fid->sess->fids_live);
 		p9_session_put(fid->sess);
+		p9_fid_forget(fid);
 		kfree(fid);
 	}
+	if (clnt->rsess)
+		p9_session_put(clnt->rsess);
 	if (left)
 		pr_warn("client %d: %d fids still referenced at destroy\n",
 			clnt->id, left);
@@ -597,8 +626,9 @@ static struct p9_client *p9_chan_find(const char *dev_name,
 		    (clnt->trans->share == P9_SHARE_ASKED && !opts->share))
 			continue;
 		if (clnt->key.dialect != opts->dialect ||
-		    clnt->key.req_timeout != opts->req_timeout) {
-			pr_err("%s is mounted with another version= or reqtimeout=: a mount sharing its channel must ask the same\n",
+		    clnt->key.req_timeout != opts->req_timeout ||
+		    clnt->key.reconnect != opts->reconnect) {
+			pr_err("%s is mounted with another version=, reqtimeout= or reconnect=: a mount sharing its channel must ask the same\n",
 			       dev_name);
 			return ERR_PTR(-EBUSY);
 		}
@@ -627,6 +657,32 @@ void p9_session_put(struct p9_session *sess)
 	kref_put(&sess->ref, p9_session_free);
 }
 
+/* A new session with one reference, on no channel yet. */
+struct p9_session *p9_session_alloc(void)
+{
+	struct p9_session *sess;
+	int err;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	if (!sess)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&sess->ref);
+	atomic_set(&sess->fids_live, 0);
+	atomic_set(&sess->reqs_live, 0);
+	init_waitqueue_head(&sess->wq);
+	sess->stats.pcpu = alloc_percpu(struct p9_stats_cpu);
+	sess->id = ida_alloc(&p9_session_ida, GFP_KERNEL);
+	if (!sess->stats.pcpu || sess->id < 0) {
+		err = sess->id < 0 ? sess->id : -ENOMEM;
+		if (sess->id >= 0)
+			ida_free(&p9_session_ida, sess->id);
+		free_percpu(sess->stats.pcpu);
+		kfree(sess);
+		return ERR_PTR(err);
+	}
+	return sess;
+}
+
 /**
  * p9_session_open - open a mount's session
  * @dev_name: what the transport connects to (virtio: the mount tag)
@@ -646,23 +702,10 @@ struct p9_session *p9_session_open(const char *dev_name,
 {
 	struct p9_session *sess;
 	struct p9_client *clnt;
-	int err;
 
-	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
-	if (!sess)
-		return ERR_PTR(-ENOMEM);
-	kref_init(&sess->ref);
-	atomic_set(&sess->fids_live, 0);
-	atomic_set(&sess->reqs_live, 0);
-	init_waitqueue_head(&sess->wq);
-	sess->stats.pcpu = alloc_percpu(struct p9_stats_cpu);
-	sess->id = ida_alloc(&p9_session_ida, GFP_KERNEL);
-	if (!sess->stats.pcpu || sess->id < 0) {
-		err = sess->id < 0 ? sess->id : -ENOMEM;
-		free_percpu(sess->stats.pcpu);
-		kfree(sess);
-		return ERR_PTR(err);
-	}
+	sess = p9_session_alloc();
+	if (IS_ERR(sess))
+		return sess;
 
 	mutex_lock(&p9_chan_mutex);
 	clnt = p9_chan_find(dev_name, opts);

@@ -7,6 +7,8 @@
 
 #include <linux/idr.h>
 #include <linux/kref.h>
+#include <linux/rwsem.h>
+#include <linux/workqueue.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
@@ -135,6 +137,23 @@ struct p9_session {
  * @dev_name: what the transport was connected to, to find the channel
  * @key: the options it was created with, to find it (strings dangle)
  * @link: in the list of channels, under p9_chan_mutex
+ * @reconnect: jiffies to keep trying to connect again after a loss (0:
+ *	a loss disconnects); constant after creation
+ * @recovering: the connection was lost and a recovery is at work: new
+ *	requests are held (in the tag table, state SENT, with no transport)
+ *	and sent when it ends; set under @lock, read anywhere
+ * @trans_open: the transport is connected (->create() succeeded and no
+ *	->close() since); under @trans_sem
+ * @trans_sem: on a channel that reconnects, held for reading around every
+ *	call into the transport, and for writing by the recovery around
+ *	->close() and ->create()
+ * @rec_task: the task running the recovery: its own requests are sent
+ * @rec_work: the recovery (net/9p/recover.c), on system_unbound_wq
+ * @lost_at: jiffies of the loss
+ * @relost: the connection the recovery made died too: it starts over
+ *	(under @lock)
+ * @nstale: fids marked stale: while not 0, new requests look their fid up
+ * @rsess: the session the recovery's own Tversion is counted in
  *
  * Several mounts may share one channel (virtio: every mount of a tag;
  * tcp, unix, rdma: with shareconn): each is a struct p9_session with its
@@ -167,6 +186,30 @@ struct p9_client {
 	char *dev_name;
 	struct p9_client_opts key;
 	struct list_head link;
+	unsigned long reconnect;
+	bool recovering;
+	bool trans_open;
+	struct rw_semaphore trans_sem;
+	struct task_struct *rec_task;
+	struct work_struct rec_work;
+	unsigned long lost_at;
+	bool relost;
+	atomic_t nstale;
+	struct p9_session *rsess;
+};
+
+/**
+ * struct p9_origin - what a fid's attach asked for, to attach again
+ * @ref: references: one per fid descending from the attach
+ * @n_uname: the numeric user
+ * @uname: the user name
+ * @aname: the tree
+ */
+struct p9_origin {
+	struct kref ref;
+	kuid_t n_uname;
+	char *uname;
+	char *aname;
 };
 
 /* mod.c */
@@ -195,6 +238,21 @@ int p9_fid_fence_wait(struct p9_fid *fid);
 /* client.c */
 struct p9_fid *p9_fid_new(struct p9_session *sess);
 void p9_session_put(struct p9_session *sess);
+struct p9_session *p9_session_alloc(void);
+int p9_client_version(struct p9_client *clnt, struct p9_session *sess,
+		      enum p9_dialect want);
+
+/* recover.c */
+void p9_recover_work(struct work_struct *work);
+bool p9_retry_type(u8 type);
+struct p9_origin *p9_origin_new(const char *uname, kuid_t n_uname,
+				const char *aname);
+void p9_origin_put(struct p9_origin *o);
+void p9_fid_set_path(struct p9_fid *fid, struct p9_fid *from,
+		     const struct p9_str *names, unsigned int n);
+void p9_fid_forget(struct p9_fid *fid);
+void p9_fid_drop_path(struct p9_fid *fid);
+int p9_fid_check_stale(struct p9_client *clnt, const struct p9_tmsg *tc);
 void p9_fid_release(struct p9_fid *fid);
 /* ops.c */
 int p9_mode_to_perm(enum p9_dialect d, umode_t mode, u32 *permp);

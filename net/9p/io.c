@@ -144,6 +144,11 @@ static int p9_io_issue(struct p9_fid *fid, u8 type, u64 offset,
 		err = PTR_ERR(req);
 		goto unpin;
 	}
+	/* The server appends an O_APPEND fid's writes wherever it is: a
+	 * reconnect must not send one twice.
+	 */
+	if (type == P9_TWRITE && (fid->open_flags & O_APPEND))
+		req->retry = false;
 	if (zc) {
 		req->zc_pages = pinned->zc_pages;
 		req->zc_npages = pinned->zc_npages;

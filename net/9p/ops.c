@@ -132,6 +132,7 @@ struct p9_fid *p9_client_walk(struct p9_fid *fid, unsigned int nwname,
 	if (!nwname)
 		nfid->qid = fid->qid;
 	nfid->uid = fid->uid;
+	p9_fid_set_path(nfid, fid, names, nwname);
 	return nfid;
 fail:
 	if (created)
@@ -325,8 +326,10 @@ int p9_client_fcreate(struct p9_fid *fid, struct p9_str name, int flags,
 		err = p9_legacy_create(fid, name, perm,
 				       p9_flags_legacy(dialect_of(fid), flags),
 				       NULL, qid);
-		if (!err)
+		if (!err) {
 			fid->open_flags = flags;
+			p9_fid_set_path(fid, fid, &name, 1);
+		}
 		return err;
 	}
 	tc.lcreate.fid = fid->fid;
@@ -340,6 +343,7 @@ int p9_client_fcreate(struct p9_fid *fid, struct p9_str name, int flags,
 	fid->qid = r.open.qid;
 	fid->iounit = r.open.iounit;
 	fid->open_flags = flags;
+	p9_fid_set_path(fid, fid, &name, 1);
 	if (qid)
 		*qid = r.open.qid;
 	return 0;
@@ -669,20 +673,10 @@ static int p9_wstat(struct p9_fid *fid, const struct p9_stat *st)
 	return p9_rpc(fid->sess, &tc, &r, NULL);
 }
 
-/**
- * p9_client_rename - rename a file
- * @fid: the file
- * @olddir: its directory
- * @oldname: its name
- * @newdir: the new directory
- * @newname: the new name
- *
- * Return: 0 or a negative errno (-EXDEV across directories before
- * 9P2000.L).
- */
-int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
-		     struct p9_str oldname, struct p9_fid *newdir,
-		     struct p9_str newname)
+/* The rename on the wire: Trenameat, Trename, or 9P2000(.u)'s wstat. */
+static int p9_rename_wire(struct p9_fid *fid, struct p9_fid *olddir,
+			  struct p9_str oldname, struct p9_fid *newdir,
+			  struct p9_str newname)
 {
 	struct p9_tmsg tc = { .type = P9_TRENAMEAT };
 	struct p9_stat st;
@@ -713,6 +707,29 @@ int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
 	tc.rename.dfid = newdir->fid;
 	tc.rename.name = newname;
 	return p9_rpc(olddir->sess, &tc, &r, NULL);
+}
+
+/**
+ * p9_client_rename - rename a file
+ * @fid: the file
+ * @olddir: its directory
+ * @oldname: its name
+ * @newdir: the new directory
+ * @newname: the new name
+ *
+ * Return: 0 or a negative errno (-EXDEV across directories before
+ * 9P2000.L).
+ */
+int p9_client_rename(struct p9_fid *fid, struct p9_fid *olddir,
+		     struct p9_str oldname, struct p9_fid *newdir,
+		     struct p9_str newname)
+{
+	int err = p9_rename_wire(fid, olddir, oldname, newdir, newname);
+
+	/* A reconnect finds the file under its new name by this fid. */
+	if (!err && fid)
+		p9_fid_set_path(fid, newdir, &newname, 1);
+	return err;
 }
 EXPORT_SYMBOL_GPL(p9_client_rename);
 
@@ -990,6 +1007,7 @@ ssize_t p9_client_getxattr(struct p9_fid *fid, const char *name,
 		return err;
 	}
 	xsize = r.xattrwalk.size;
+	afid->ready = true;	/* no path: a reconnect marks it stale */
 	afid->open_flags = O_RDONLY;
 	if (xsize > XATTR_SIZE_MAX) {
 		err = -E2BIG;
@@ -1055,6 +1073,8 @@ int p9_client_setxattr(struct p9_fid *fid, const char *name,
 		return err;
 	}
 	afid->open_flags = O_WRONLY;
+	/* An xattr fid now: it is not the file its path names any more. */
+	p9_fid_drop_path(afid);
 	iov_iter_kvec(&from, ITER_SOURCE, &kv, 1, size);
 	while (done < size) {
 		n = p9_client_write(afid, done, &from);
@@ -1095,6 +1115,10 @@ int p9_client_lock(struct p9_fid *fid, const struct p9_flock *fl,
 	err = p9_rpc(fid->sess, &tc, &r, NULL);
 	if (!err)
 		*status = r.lock.status;
+	/* A reconnect cannot take it again for its holder (recover.c). */
+	if (!err && r.lock.status == P9_LOCK_SUCCESS &&
+	    fl->type != P9_LOCK_TYPE_UNLCK && fid->clnt->reconnect)
+		fid->locked = true;
 	return err;
 }
 EXPORT_SYMBOL_GPL(p9_client_lock);

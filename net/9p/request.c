@@ -190,6 +190,12 @@ struct p9_req *p9_req_alloc(struct p9_session *sess, const struct p9_tmsg *tc,
 	ssize_t txlen;
 	int tag, err;
 
+	/* After a reconnect, a fid that could not be rebuilt. */
+	if (unlikely(atomic_read(&clnt->nstale))) {
+		err = p9_fid_check_stale(clnt, tc);
+		if (err)
+			return ERR_PTR(err);
+	}
 	/* -ENAMETOOLONG, -EOPNOTSUPP... are the caller's answer. */
 	txlen = p9_encoded_size(tc, clnt->dialect);
 	if (txlen < 0)
@@ -206,6 +212,10 @@ struct p9_req *p9_req_alloc(struct p9_session *sess, const struct p9_tmsg *tc,
 	init_completion(&req->done);
 	INIT_WORK(&req->work, p9_req_work);
 	INIT_LIST_HEAD(&req->trans_link);
+	INIT_LIST_HEAD(&req->rec_link);
+	/* Not the recovery's own: it starts over if its connection dies. */
+	req->retry = clnt->reconnect && p9_retry_type(tc->type) &&
+		     current != clnt->rec_task;
 	req->tx_cap = txlen + tx_extra;
 	req->rx_cap = rx_max;
 	req->tx = p9_buf_alloc(req->tx_cap, gfp);
@@ -344,10 +354,58 @@ void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
 		rx_len = p9_reply_len(&req->tc, req->rx, req->rx_cap, rx_len);
 		if (rx_len < P9_HDRSZ)
 			status = -EIO;
+	} else if (READ_ONCE(clnt->recovering)) {
+		/* The connection died under it (p9_client_link_lost() came
+		 * first): a request that may be done twice is kept for the
+		 * new connection; any other fails, as the server may or may
+		 * not have done it.  The recovery looks at @held only after
+		 * the old connection's ->close(), so no lock here.
+		 */
+		if (req->retry && atomic_read(&req->state) == P9_REQ_SENT) {
+			WRITE_ONCE(req->held, true);
+			return;
+		}
+		status = -EIO;
 	}
 	p9_req_complete(req, status, status ? 0 : rx_len);
 }
 EXPORT_SYMBOL_GPL(p9_client_cb);
+
+/* Hold @req for the recovery at work, if there is one (see
+ * p9_recover_resend()): under @lock, against the recovery's end.
+ */
+static bool p9_req_hold(struct p9_client *clnt, struct p9_req *req)
+{
+	bool held;
+
+	spin_lock(&clnt->lock);
+	held = clnt->recovering && current != clnt->rec_task;
+	if (held)
+		req->held = true;
+	spin_unlock(&clnt->lock);
+	return held;
+}
+
+/* p9_req_send() on a channel that reconnects: during a recovery (but for
+ * the recovery's own requests) the request is held, SENT with a tag and
+ * no transport, and goes out when the recovery ends; one refused by a
+ * connection that just died is held too.
+ */
+static int p9_req_send_reconnect(struct p9_client *clnt, struct p9_req *req)
+{
+	int err;
+
+	if (p9_req_hold(clnt, req))
+		return 0;
+	down_read(&clnt->trans_sem);
+	err = clnt->trans_open ? clnt->trans->request(clnt, req) : -EIO;
+	up_read(&clnt->trans_sem);
+	if (err && p9_req_hold(clnt, req))
+		err = 0;
+	if (err)
+		p9_req_complete(req, err, 0);
+	return err;
+}
 
 /* Hand @req to the transport; a failure completes it with the error. */
 int p9_req_send(struct p9_client *clnt, struct p9_req *req)
@@ -371,6 +429,8 @@ int p9_req_send(struct p9_client *clnt, struct p9_req *req)
 		p9_req_complete(req, -EIO, 0);
 		return -EIO;
 	}
+	if (clnt->reconnect)
+		return p9_req_send_reconnect(clnt, req);
 	err = clnt->trans->request(clnt, req);
 	if (err)
 		p9_req_complete(req, err, 0);
@@ -630,6 +690,33 @@ static int p9_req_wait_zc(struct p9_client *clnt, struct p9_req *req,
 	return p9_req_decode(clnt, req, r);
 }
 
+/* Whether the transport withdrew @req before sending it (then no
+ * callback will come).  A request held by a recovery is in no transport:
+ * it is withdrawn here (a zero-copy read only once its old connection is
+ * closed: until then that connection may still write into its pages).
+ */
+static bool p9_req_cancel(struct p9_client *clnt, struct p9_req *req)
+{
+	bool done = false;
+
+	if (!clnt->reconnect)
+		return clnt->trans->cancel && !clnt->trans->cancel(clnt, req);
+	spin_lock(&clnt->lock);
+	if (req->held && clnt->recovering &&
+	    (!(req->zc_dir_in && req->zc_len) || !clnt->trans_open)) {
+		req->held = false;
+		done = true;
+	}
+	spin_unlock(&clnt->lock);
+	if (done)
+		return true;
+	down_read(&clnt->trans_sem);
+	done = !READ_ONCE(clnt->recovering) && clnt->trans_open &&
+	       clnt->trans->cancel && !clnt->trans->cancel(clnt, req);
+	up_read(&clnt->trans_sem);
+	return done;
+}
+
 /* Sleep until @req completes: > 0 once it did, 0 after @tmo jiffies (0:
  * no limit), -ERESTARTSYS on a fatal signal, -EIO once its session was
  * disconnected on its own (p9_session_disconnect(): umount -f of one of
@@ -696,8 +783,7 @@ int p9_req_wait(struct p9_client *clnt, struct p9_req *req,
 			atomic_inc(&req->fid->fence);
 			req->fenced = true;
 		}
-		if (clnt->trans->cancel && !clnt->trans->cancel(clnt, req) &&
-		    p9_req_complete(req, err, 0)) {
+		if (p9_req_cancel(clnt, req) && p9_req_complete(req, err, 0)) {
 			p9_req_release_tag(clnt, req);
 			return err;
 		}
@@ -795,6 +881,8 @@ int p9_rpc_newfid(struct p9_session *sess, struct p9_tmsg *tc,
 	/* Still set: the waiter gave up and the request owns @nfid. */
 	if (err && !req->newfid)
 		p9_fid_release(nfid);
+	if (!err)
+		nfid->ready = true;
 	p9_req_put(req);
 	return err;
 }

@@ -252,7 +252,13 @@ static void p9_fd_fail(struct p9_fd_conn *conn, int err, bool notify)
 	struct p9_fd_req *fr;
 	LIST_HEAD(reap);
 	unsigned int i;
+	bool recovering = false;
 
+	/* First, so that the requests failed below may be kept for a new
+	 * connection (reconnect=).
+	 */
+	if (notify && !READ_ONCE(conn->err))
+		recovering = p9_client_link_lost(conn->clnt);
 	spin_lock(&conn->lock);
 	if (conn->err) {
 		spin_unlock(&conn->lock);
@@ -272,8 +278,11 @@ static void p9_fd_fail(struct p9_fd_conn *conn, int err, bool notify)
 	spin_unlock(&conn->lock);
 	p9_fd_reap(&reap);
 	if (notify) {
-		pr_info("connection lost (%d): failing all requests\n", err);
-		p9_client_disconnect(conn->clnt);
+		if (!recovering) {
+			pr_info("connection lost (%d): failing all requests\n",
+				err);
+			p9_client_disconnect(conn->clnt);
+		}
 		/* Let the work items drop what they hold. */
 		queue_work(p9_fd_wq, &conn->rx_work);
 		queue_work(p9_fd_wq, &conn->tx_work);
@@ -972,10 +981,11 @@ static void p9_fd_show_options(struct seq_file *m, struct p9_client *clnt)
 		seq_printf(m, ",rfdno=%d,wfdno=%d", s->rfd, s->wfd);
 }
 
-#define P9_FD_TRANS(_name, _create, _share) {			\
+#define P9_FD_TRANS(_name, _create, _share, _redial) {		\
 	.name = _name,						\
 	.owner = THIS_MODULE,					\
 	.share = _share,					\
+	.redial = _redial,					\
 	.maxsize = P9_FD_MAXSIZE,				\
 	.max_zc_pages = P9_FD_MAX_ZC_PAGES,			\
 	.req_priv_size = sizeof(struct p9_fd_req),		\
@@ -987,10 +997,12 @@ static void p9_fd_show_options(struct seq_file *m, struct p9_client *clnt)
 }
 
 static struct p9_trans_ops p9_fd_trans[] = {
-	P9_FD_TRANS("tcp", p9_fd_create_tcp, P9_SHARE_ASKED),
-	P9_FD_TRANS("unix", p9_fd_create_unix, P9_SHARE_ASKED),
-	/* The descriptors are the mounting process's: nothing to find. */
-	P9_FD_TRANS("fd", p9_fd_create_fd, P9_SHARE_NEVER),
+	P9_FD_TRANS("tcp", p9_fd_create_tcp, P9_SHARE_ASKED, true),
+	P9_FD_TRANS("unix", p9_fd_create_unix, P9_SHARE_ASKED, true),
+	/* The descriptors are the mounting process's: nothing to find,
+	 * nothing to dial again.
+	 */
+	P9_FD_TRANS("fd", p9_fd_create_fd, P9_SHARE_NEVER, false),
 };
 
 static int __init p9_fd_init(void)

@@ -38,6 +38,7 @@
 
 struct p9_client;
 struct p9_session;
+struct p9_origin;
 
 /* v9fs-ng's release, in every module's modinfo (and so its srcversion) */
 #define P9_NG_VERSION	"0.1.0"
@@ -57,6 +58,18 @@ struct p9_session;
  * @fs_link: free for the file system (e.g. the per-inode fid list)
  * @fence: I/O requests on this fid whose waiter left and whose flush has
  *	not completed; new I/O on the fid waits for it to drop to zero
+ *
+ * Kept only on a channel that reconnects (reconnect=), to rebuild the fid
+ * on a new connection (net/9p/recover.c); the client sets them:
+ * @origin: the attach it descends from (NULL: it cannot be rebuilt)
+ * @path: the names walked from that attach's root, '/'-separated ("" for
+ *	the root itself); NULL until the server created the fid
+ * @ready: the server created the fid (attach, walk, xattrwalk answered)
+ * @stale: the fid could not be rebuilt after a reconnect (its file is
+ *	gone or is another one, or it held a lock): requests on it fail with
+ *	-ESTALE
+ * @locked: a lock was granted on it (locks do not survive a reconnect)
+ * @rec_link: on the list of fids a recovery rebuilds
  */
 struct p9_fid {
 	struct p9_client *clnt;
@@ -70,6 +83,12 @@ struct p9_fid {
 	void *fs_private;
 	struct hlist_node fs_link;
 	atomic_t fence;
+	struct p9_origin *origin;
+	char *path;
+	bool ready;
+	bool stale;
+	bool locked;
+	struct list_head rec_link;
 };
 
 /**
@@ -81,6 +100,8 @@ struct p9_fid {
  * @req_timeout: seconds a caller waits for a reply before its request
  *	fails with -ETIMEDOUT and is flushed; 0 waits as long as it takes
  *	(mount option reqtimeout=; transport independent)
+ * @reconnect: seconds to keep trying to connect again after the
+ *	connection was lost (tcp, unix); 0: the mount fails (reconnect=)
  * @share: join an open channel to the same server and transport options
  *	(shareconn) rather than connect again; virtio always shares
  *	(a tag carries one channel)
@@ -95,6 +116,7 @@ struct p9_client_opts {
 	unsigned int msize;
 	enum p9_dialect dialect;
 	unsigned int req_timeout;
+	unsigned int reconnect;
 	bool share;
 	struct {
 		int rfd;

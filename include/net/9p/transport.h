@@ -63,6 +63,12 @@ struct seq_file;
  * @zc_unpin: true if the client holds page references to drop at free
  * @zc_dirty: @zc_pages are user memory that a read fills: the client
  *	marks them dirty once the data is in
+ * @retry: on a channel that reconnects, the request may be sent again on
+ *	the new connection if the old one died before its reply (it does
+ *	the same if done twice)
+ * @held: held by a recovery (in no transport), to be sent when it ends;
+ *	under the client's lock but where the recovery alone runs
+ * @rec_link: on a list of requests a recovery sends again
  * @fenced: the request holds its @fid's flush fence
  * @tag_holds: for a request being flushed, the events its tag waits for
  *	(its own completion and the end of its Tflush), 0 otherwise; the
@@ -103,6 +109,9 @@ struct p9_req {
 	bool zc_dir_in;
 	bool zc_unpin;
 	bool zc_dirty;
+	bool retry;
+	bool held;
+	struct list_head rec_link;
 	bool fenced;
 	bool async;
 	atomic_t tag_holds;
@@ -150,6 +159,9 @@ static inline bool p9_req_done(const struct p9_req *req)
  * @max_zc_pages: most payload pages one request may carry zero copy;
  *	0 if the transport does not do zero copy; ->create() may lower it
  * @req_priv_size: bytes of per-request private state (&p9_req.trans)
+ * @redial: ->create() may be called again, after ->close(), to connect
+ *	to the same place with the same options (tcp, unix): the channel
+ *	can reconnect
  * @share: whether mounts of one device or address share a connection:
  *	P9_SHARE_ALWAYS (a device carries one channel: virtio),
  *	P9_SHARE_ASKED (with the shareconn mount option: tcp, unix, rdma) or
@@ -181,6 +193,7 @@ struct p9_trans_ops {
 	unsigned int max_zc_pages;
 	size_t req_priv_size;
 	unsigned int share;
+	bool redial;
 	int (*create)(struct p9_client *clnt, const char *dev_name,
 		      const struct p9_client_opts *opts);
 	void (*close)(struct p9_client *clnt);
@@ -208,6 +221,7 @@ void p9_trans_unregister(struct p9_trans_ops *ops);
 
 void p9_client_cb(struct p9_client *clnt, struct p9_req *req, int status,
 		  u32 rx_len);
+bool p9_client_link_lost(struct p9_client *clnt);
 struct p9_req *p9_req_get(struct p9_req *req);
 void p9_req_put(struct p9_req *req);
 

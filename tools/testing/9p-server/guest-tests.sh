@@ -359,6 +359,30 @@ diod_start() {
 	diag "diod did not start on $where"
 	return 1
 }
+# diod_where TRANS DIR PORT: the caller's where (for diod_start), dev
+# and opts (to mount) for diod over tcp (127.0.0.1:PORT) or unix
+# (DIR/sock)
+diod_where() {
+	case $1 in
+	tcp) where=127.0.0.1:$3 dev=127.0.0.1 opts=trans=tcp,port=$3 ;;
+	unix) where=$2/sock dev=$2/sock opts=trans=unix ;;
+	esac
+}
+# diod_mount NAME WHERE DIR OPTS DEV: diod on WHERE exporting DIR/export
+# (log DIR/diod.log), DEV mounted on DIR/mnt with OPTS; on failure a
+# "not ok NAME: ..." line, diod stopped, and a nonzero return.
+diod_mount() {
+	if ! diod_start "$2" "$3/export" "$3/diod.log"; then
+		notok "$1: diod does not start"
+		diod_stop
+		return 1
+	fi
+	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$4" "$5" "$3/mnt"; then
+		notok "$1: mount -o $4 $5"
+		diod_stop
+		return 1
+	fi
+}
 diod_stop() {
 	if [ -n "$DPID" ]; then
 		kill -9 "$DPID" 2>/dev/null
@@ -457,16 +481,7 @@ suite_diod() {
 	*) notok "$name: unknown transport"; return ;;
 	esac
 	opts+=",version=9p2000.L,cache=none,msize=512000,aname=$dir/export"
-	if ! diod_start "$where" "$dir/export" "$dir/diod.log"; then
-		notok "$name: diod does not start"
-		diod_stop
-		return
-	fi
-	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts" "$dev" "$dir/mnt"; then
-		notok "$name: mount -o $opts $dev"
-		diod_stop
-		return
-	fi
+	diod_mount "$name" "$where" "$dir" "$opts" "$dev" || return
 	diag "$name: mount -t 9p -o $opts $dev; selftests $tests"
 	t0=$SECONDS
 	while IFS= read -r line; do
@@ -529,21 +544,9 @@ kill_load() {
 	fi
 	rm -rf "$dir"
 	mkdir -p "$dir/export/load" "$dir/mnt"
-	case $trans in
-	tcp) where=127.0.0.1:5645 dev=127.0.0.1 opts=trans=tcp,port=5645 ;;
-	unix) where=$dir/sock dev=$dir/sock opts=trans=unix ;;
-	esac
+	diod_where "$trans" "$dir" 5645
 	opts+=",version=9p2000.L,cache=none,msize=512000,aname=$dir/export"
-	if ! diod_start "$where" "$dir/export" "$dir/diod.log"; then
-		notok "$name: diod does not start"
-		diod_stop
-		return
-	fi
-	if ! timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts" "$dev" "$dir/mnt"; then
-		notok "$name: mount"
-		diod_stop
-		return
-	fi
+	diod_mount "$name" "$where" "$dir" "$opts" "$dev" || return
 	# Not waited for blindly: a thread stuck in the kernel would keep
 	# it (and a pipe from it) from ever finishing.
 	"$KILL_LOAD" "$dir/mnt/load" "$DPID" 64 3 $((5 * SLOW)) >"$dir/out" 2>&1 &
@@ -579,6 +582,94 @@ kill_load() {
 for t in $KILL; do
 	want "diod killed under 64 threads ($t)" && kill_load "$t"
 done
+
+# reconnect TRANS: a cache=none mount of diod over TRANS with
+# reconnect=60 rides through diod killed (SIGKILL) and started again 3
+# times under 16 threads of reads, writes and lookups
+# (reconnect-load.py): no call fails, every file ends as written, through
+# the mount and on the server; a file kept open and a working directory
+# inside the mount keep working; a file removed while the server was
+# down gives ESTALE through its open fd, and only it; a server that
+# never comes back fails a stat within the bound (reconnect=5) and the
+# umount works; no fid or request is left at umount.
+reconnect() {
+	local trans=$1 name="reconnect: diod restarted 3 times under load ($1)"
+	local dir=$W/rec-$1 where dev opts lp i v=ok msg
+
+	rm -rf "$dir"
+	mkdir -p "$dir/export/dir" "$dir/mnt"
+	diod_where "$trans" "$dir" 5646
+	opts+=",version=9p2000.L,cache=none,aname=$dir/export"
+	echo keep >"$dir/export/keep"
+	echo gone >"$dir/export/gone"
+	diod_mount "$name" "$where" "$dir" "$opts,reconnect=60" "$dev" || return
+	grep " $dir/mnt 9p " /proc/mounts | grep -q "reconnect=60" || v="$v; /proc/mounts shows no reconnect=60"
+	dmesg -C
+	exec 7<"$dir/mnt/keep" 8<"$dir/mnt/gone"
+	# a working directory inside the mount, used after the restarts
+	(cd "$dir/mnt/dir" && while [ ! -e "$dir/stop" ]; do sleep 0.5; done &&
+		echo x >here && ls . >"$dir/cwd.out" 2>&1) &
+	lp=$!
+	python3 "$HERE/reconnect-load.py" "$dir/mnt" "$dir/export" 16 "$dir/stop" >"$dir/load.out" 2>&1 &
+	local pp=$!
+	for _ in $(seq $((300 * SLOW))); do
+		[ -e "$dir/stop.ready" ] && break
+		sleep 0.2
+	done
+	[ -e "$dir/stop.ready" ] || v="$v; the load did not start"
+	for i in 1 2 3; do
+		sleep 2
+		diod_stop
+		# the file the open fd 8 names goes while the server is down
+		[ $i = 2 ] && rm -f "$dir/export/gone"
+		sleep 1
+		# (not holding the mount through our fds 7 and 8)
+		diod_start "$where" "$dir/export" "$dir/diod.log" 7<&- 8<&- ||
+			v="$v; diod did not start again ($i)"
+	done
+	sleep 3
+	touch "$dir/stop"
+	for _ in $(seq $((300 * SLOW))); do
+		kill -0 $pp 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 $pp 2>/dev/null; then
+		v="$v; the load is stuck"
+		kill -9 $pp 2>/dev/null
+	fi
+	wait $pp 2>/dev/null
+	sed 's/^/# /' "$dir/load.out"
+	grep -q '^PASS' "$dir/load.out" || v="$v; load: $(grep '^FAIL' "$dir/load.out" | head -n 3 | tr '\n' ' ')"
+	wait $lp 2>/dev/null
+	grep -q here "$dir/cwd.out" 2>/dev/null || v="$v; the working directory: $(cat "$dir/cwd.out" 2>&1)"
+	[ "$(cat <&7)" = keep ] || v="$v; the kept open file no longer reads"
+	msg=$(cat <&8 2>&1) && v="$v; the removed file's fd still reads: $msg"
+	case $msg in *"Stale file handle"*) ;; *) v="$v; the removed file's fd said '$msg'" ;; esac
+	exec 7<&- 8<&-
+	[ "$(cat "$dir/mnt/keep")" = keep ] || v="$v; keep no longer opens"
+	dmesg | grep -q "connected again" || v="$v; the kernel log says no reconnect"
+	umnt_at "$dir/mnt" || v="$v; umount failed"
+	dmesg | grep -E "fids still referenced|requests left" && v="$v; left at umount"
+
+	# a server that does not come back: the bound holds
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts,reconnect=5" "$dev" "$dir/mnt"; then
+		diod_stop
+		local t0=$SECONDS
+		msg=$(timeout -s KILL $((60 * SLOW)) stat "$dir/mnt/keep" 2>&1) && v="$v; stat without a server succeeded"
+		case $msg in *"Input/output error"*) ;; *) v="$v; stat without a server said '$msg'" ;; esac
+		[ $((SECONDS - t0)) -le $((30 * SLOW)) ] || v="$v; stat failed after $((SECONDS - t0)) s for reconnect=5"
+		umnt_at "$dir/mnt" || v="$v; umount after giving up failed"
+	else
+		v="$v; the reconnect=5 mount failed"
+	fi
+	diod_stop
+	if [ "$v" = ok ]; then ok "$name"; else notok "$name: $v"; fi
+}
+if [ "$CLIENT" = ng ] && command -v diod >/dev/null; then
+	for t in $KILL; do
+		want "reconnect: diod restarted 3 times under load ($t)" && reconnect "$t"
+	done
+fi
 
 # A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
 # servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
