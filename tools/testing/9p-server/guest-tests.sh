@@ -591,10 +591,12 @@ done
 # inside the mount keep working; a file removed while the server was
 # down gives ESTALE through its open fd, and only it; a server that
 # never comes back fails a stat within the bound (reconnect=5) and the
-# umount works; no fid or request is left at umount.
+# umount works; no fid or request is left at umount.  With
+# cache=writeback, pages still dirty when diod was killed reach the
+# server after the reconnect (fsync succeeds, the server's copy matches).
 reconnect() {
 	local trans=$1 name="reconnect: diod restarted 3 times under load ($1)"
-	local dir=$W/rec-$1 where dev opts lp i v=ok msg
+	local dir=$W/rec-$1 where dev opts lp i v=ok msg wbdirty r b e
 
 	rm -rf "$dir"
 	mkdir -p "$dir/export/dir" "$dir/mnt"
@@ -650,6 +652,45 @@ reconnect() {
 	dmesg | grep -q "connected again" || v="$v; the kernel log says no reconnect"
 	umnt_at "$dir/mnt" || v="$v; umount failed"
 	dmesg | grep -E "fids still referenced|requests left" && v="$v; left at umount"
+
+	# write-back: pages dirty when the server went are written after the
+	# reconnect
+	head -c $((4 << 20)) /dev/urandom >"$dir/wb.src"
+	# keep the flusher off the pages until the fsync
+	local vm=/proc/sys/vm saved
+	saved="$(cat $vm/dirty_ratio $vm/dirty_background_ratio $vm/dirty_expire_centisecs | tr '\n' ' ')"
+	echo 90 >$vm/dirty_ratio; echo 80 >$vm/dirty_background_ratio; echo 360000 >$vm/dirty_expire_centisecs
+	if timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts,cache=writeback,reconnect=60" "$dev" "$dir/mnt"; then
+		# one writer, which keeps the file open: any close(2) of
+		# the file would write it back (close-to-open)
+		python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.write(fd, open(sys.argv[2], "rb").read())
+open(sys.argv[3], "w").close()
+while not os.path.exists(sys.argv[4]):
+    time.sleep(0.2)' "$dir/mnt/wb" "$dir/wb.src" "$dir/wb.written" "$dir/wb.stop" &
+		local wp=$!
+		for _ in $(seq $((150 * SLOW))); do
+			[ -e "$dir/wb.written" ] && break
+			sleep 0.2
+		done
+		wbdirty=$(awk '/^Dirty:/ { print $2 }' /proc/meminfo)
+		[ "$wbdirty" -ge 1024 ] || v="$v; only $wbdirty KiB dirty when diod was killed: nothing to test; "
+		diod_stop
+		sleep 1
+		diod_start "$where" "$dir/export" "$dir/diod.log" ||
+			v="$v; diod did not start again (write-back)"
+		timeout -s KILL $((60 * SLOW)) sync "$dir/mnt/wb" || v="$v; fsync after the reconnect failed"
+		touch "$dir/wb.stop"
+		wait $wp || v="$v; the writer failed"
+		cmp -s "$dir/wb.src" "$dir/export/wb" || v="$v; the server's copy of the written-back file differs (${wbdirty} KiB were dirty)"
+		diag "write-back: ${wbdirty} KiB dirty when diod was killed"
+		umnt_at "$dir/mnt" || v="$v; umount (write-back) failed"
+	else
+		v="$v; the write-back mount failed"
+	fi
+	read -r r b e <<<"$saved"
+	echo "$r" >$vm/dirty_ratio; echo "$b" >$vm/dirty_background_ratio; echo "$e" >$vm/dirty_expire_centisecs
 
 	# a server that does not come back: the bound holds
 	if timeout -s KILL $OPS_TIMEOUT mount -t 9p -o "$opts,reconnect=5" "$dev" "$dir/mnt"; then
