@@ -706,11 +706,6 @@ while not os.path.exists(sys.argv[4]):
 	diod_stop
 	if [ "$v" = ok ]; then ok "$name"; else notok "$name: $v"; fi
 }
-if [ "$CLIENT" = ng ] && command -v diod >/dev/null; then
-	for t in $KILL; do
-		want "reconnect: diod restarted 3 times under load ($t)" && reconnect "$t"
-	done
-fi
 
 # A 9P2000.L server without Trenameat and Tunlinkat (older diod, small
 # servers): renames go by Trename, removals by Tremove, and (v9fs-ng only,
@@ -864,6 +859,12 @@ fi
 # does on 6.12; make check-all runs it there too).
 PART=faults
 [ $FAULTS = 1 ] || diag "--no-faults: the fault modes, request timeouts and dead servers are left out"
+# (defined above, beside kill_load)
+if [ "$CLIENT" = ng ] && command -v diod >/dev/null; then
+	for t in $KILL; do
+		want "reconnect: diod restarted 3 times under load ($t)" && reconnect "$t"
+	done
+fi
 READ='cat hello; cat dir/*; cat mid >/dev/null; ls -la dir; cat mid; cp mid mid2; cat mid2'
 fault drop 3 "$READ" fail
 fault drop 40 "$READ" fail
