@@ -894,12 +894,25 @@ EXPORT_SYMBOL_GPL(p9_client_trans_name);
  * @clnt: the client
  *
  * Each transport shows its own options (port, rfdno, rq...), as it owns
- * what they mean.
+ * what they mean.  While a reconnect= channel has no connection they are
+ * left out.
  */
 void p9_client_show_options(struct seq_file *m, struct p9_client *clnt)
 {
-	if (clnt->trans->show_options)
+	if (!clnt->trans->show_options)
+		return;
+	if (!clnt->reconnect) {
 		clnt->trans->show_options(m, clnt);
+		return;
+	}
+	/* A recovery may have closed the connection (its state is freed):
+	 * shown only while one is open, and never waiting for a dial.
+	 */
+	if (!down_read_trylock(&clnt->trans_sem))
+		return;
+	if (clnt->trans_open)
+		clnt->trans->show_options(m, clnt);
+	up_read(&clnt->trans_sem);
 }
 EXPORT_SYMBOL_GPL(p9_client_show_options);
 

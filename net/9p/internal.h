@@ -145,8 +145,10 @@ struct p9_session {
  * @trans_open: the transport is connected (->create() succeeded and no
  *	->close() since); under @trans_sem
  * @trans_sem: on a channel that reconnects, held for reading around every
- *	call into the transport, and for writing by the recovery around
- *	->close() and ->create()
+ *	call into the transport (->cancel and ->show_options only try it,
+ *	so that they never wait for a dial), and for writing by the recovery
+ *	around ->close() and ->create().  Taken before @lock and before any
+ *	lock of the transport
  * @rec_task: the task running the recovery: its own requests are sent
  * @rec_work: the recovery (net/9p/recover.c), on system_unbound_wq
  * @lost_at: jiffies of the loss

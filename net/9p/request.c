@@ -398,6 +398,13 @@ static int p9_req_send_reconnect(struct p9_client *clnt, struct p9_req *req)
 	if (p9_req_hold(clnt, req))
 		return 0;
 	down_read(&clnt->trans_sem);
+	/* Again under the semaphore: a recovery may have dialled a new
+	 * connection meanwhile, which takes no request before its Tversion.
+	 */
+	if (p9_req_hold(clnt, req)) {
+		up_read(&clnt->trans_sem);
+		return 0;
+	}
 	err = clnt->trans_open ? clnt->trans->request(clnt, req) : -EIO;
 	up_read(&clnt->trans_sem);
 	if (err && p9_req_hold(clnt, req))
@@ -710,7 +717,9 @@ static bool p9_req_cancel(struct p9_client *clnt, struct p9_req *req)
 	spin_unlock(&clnt->lock);
 	if (done)
 		return true;
-	down_read(&clnt->trans_sem);
+	/* Not waiting for a recovery's dial: then the request is flushed. */
+	if (!down_read_trylock(&clnt->trans_sem))
+		return false;
 	done = !READ_ONCE(clnt->recovering) && clnt->trans_open &&
 	       clnt->trans->cancel && !clnt->trans->cancel(clnt, req);
 	up_read(&clnt->trans_sem);

@@ -624,6 +624,9 @@ reconnect() {
 		diod_stop
 		# the file the open fd 8 names goes while the server is down
 		[ $i = 2 ] && rm -f "$dir/export/gone"
+		# /proc/mounts while there is no connection (the transport's
+		# options are the closed connection's)
+		grep -q " $dir/mnt 9p " /proc/mounts || v="$v; not in /proc/mounts while diod was down"
 		sleep 1
 		# (not holding the mount through our fds 7 and 8)
 		diod_start "$where" "$dir/export" "$dir/diod.log" 7<&- 8<&- ||
